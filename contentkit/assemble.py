@@ -1,0 +1,563 @@
+"""Build the content model (`Site`) from read documents: resolve, check, link.
+
+Stage three of the pipeline. Input: `SourceDocument`s (per-file, cacheable) and author profiles.
+Output: a `Site` where every article has its date in the site timezone, its URL, its people and
+terms, neighbours and related posts, and every problem found is in the `ProblemLog`.
+This stage is cheap and always runs over the whole site, so cross-references stay consistent.
+"""
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import unescape
+from pathlib import Path, PurePosixPath
+
+from slugify import slugify
+
+from .config import SiteConfig
+from .content.markdown import render_markdown
+from .content.typography import typeset
+from .content.reader import SourceDocument
+from .dates import DateError, filename_date, parse_date
+from .errors import ContentError, ProblemLog
+from .model import (AUTHOR_ROLES, STATUSES, Article, Author, Event, Series, Site, Taxonomy, Term,
+                    fingerprint)
+
+KNOWN_KEYS = {
+    "title", "date", "updated", "lastmod", "modified", "author", "authors", "tags", "category",
+    "categories", "summary", "description", "excerpt", "slug", "draft", "lang", "image", "image_alt",
+    "canonical_url", "canonical", "aliases", "redirect_from", "series", "series_part", "status",
+    "reviewers", "approved_by", "interviewees", "event", "permalink", "layout", "pillar",
+}
+_TAG_RE = re.compile(r"<[^>]+>")
+_RELATIVE_URL = re.compile(r'(\s(?:src|href))="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)([^"]*)"')
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    preview: bool = False  # `contentkit serve`: everything visible, marked as such
+    now: datetime | None = None
+
+    def at(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+
+def plain_text(html: str) -> str:
+    return " ".join(unescape(_TAG_RE.sub(" ", html)).split())
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.!? \u00a0\u202f")
+    return cut + "…"
+
+
+def rooted_links(html: str, base_url: str) -> str:
+    """Relative src/href -> root-relative, so an excerpt shown elsewhere keeps its images."""
+    if 'src="' not in html and 'href="' not in html:
+        return html
+    return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}="{posixpath.normpath(base_url + m.group(2))}'
+                             f'{"/" if m.group(2).endswith("/") else ""}"', html)
+
+
+def safe_url_path(value: str) -> str | None:
+    """A root-relative URL path that cannot leave the output folder, or None."""
+    value = value.strip()
+    if not value or "\\" in value or "\x00" in value:
+        return None
+    if not value.startswith("/"):
+        value = "/" + value
+    parts = PurePosixPath(value).parts
+    if any(p in ("..", ".") for p in value.split("/")) or len(parts) == 0:
+        return None
+    return value
+
+
+def output_path(url_path: str) -> str:
+    """'/2015/x/' -> '2015/x/index.html'; '/old.html' -> 'old.html'; '/old' -> 'old/index.html'."""
+    rel = url_path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        return rel + "index.html"
+    if "." in rel.rsplit("/", 1)[-1]:
+        return rel
+    return rel + "/index.html"
+
+
+class Assembler:
+    def __init__(self, config: SiteConfig, options: BuildOptions, log: ProblemLog):
+        self.config = config
+        self.options = options
+        self.log = log
+        self.tz = config.tz
+        self.root = config.root_path  # "/" or "/blog/"
+        self.authors: dict[str, Author] = {}
+
+    # People -------------------------------------------------------------------------------
+    def load_authors(self, files: dict[str, tuple[dict, str, dict]]) -> None:
+        for author_id, (data, rel, lines) in files.items():
+            name = str(data.get("name") or "").strip()
+            if not name:
+                self.log.warning(rel, "the profile has no `name`; the file name is used instead",
+                                 "add `name: Prénom Nom`", 1)
+                name = author_id
+            role = str(data.get("role") or "staff").strip().lower()
+            if role not in AUTHOR_ROLES:
+                self.log.warning(rel, f"unknown role '{role}', treated as staff",
+                                 f"use one of: {', '.join(AUTHOR_ROLES)}", lines.get("role"))
+                role = "staff"
+            links = data.get("links") or {}
+            if isinstance(links, list):  # [{name: x, url: y}] or [url, ...]
+                links = {str(i.get("name", i.get("url"))) if isinstance(i, dict) else str(i):
+                         str(i.get("url")) if isinstance(i, dict) else str(i) for i in links}
+            for key in ("website", "twitter", "github", "linkedin", "mastodon"):
+                if data.get(key) and key not in links:
+                    links[key] = str(data[key])
+            expertise = data.get("expertise") or []
+            if isinstance(expertise, str):
+                expertise = [e.strip() for e in expertise.split(",") if e.strip()]
+            bio = str(data.get("bio") or "")
+            known = {"name", "role", "job_title", "title", "company", "bio", "photo", "avatar",
+                     "expertise", "links", "email", "hide_from_team", "website", "twitter", "github",
+                     "linkedin", "mastodon"}
+            author = Author(
+                id=author_id, name=name, role=role,
+                job_title=str(data.get("job_title") or data.get("title") or ""),
+                company=str(data.get("company") or ""), bio=bio,
+                bio_html=render_markdown(bio, self.config.language).html if bio else "",
+                photo=str(data.get("photo") or data.get("avatar") or ""),
+                expertise=[str(e) for e in expertise], links={str(k): str(v) for k, v in links.items()},
+                email=str(data.get("email") or ""),
+                hide_from_team=bool(data.get("hide_from_team", role != "staff")),
+                source=rel, params={k: v for k, v in data.items() if k not in known},
+                url=f"{self.root}authors/{author_id}/")
+            author.fingerprint = fingerprint(sorted(data.items(), key=str))
+            self.authors[author_id] = author
+        self._by_name = {a.name.casefold(): a for a in self.authors.values()}
+
+    def resolve_person(self, value, rel: str, line: int | None, role: str = "staff") -> Author | None:
+        """An author id, a slug of an id, or a plain name. Unknown names get a generated profile."""
+        text = str(value).strip()
+        if not text:
+            return None
+        if text in self.authors:
+            return self.authors[text]
+        slug = slugify(text)
+        if slug in self.authors:
+            return self.authors[slug]
+        if text.casefold() in self._by_name:
+            return self._by_name[text.casefold()]
+        author = Author(id=slug or "auteur", name=text, role=role, generated=True,
+                        hide_from_team=role != "staff", url=f"{self.root}authors/{slug}/")
+        author.fingerprint = fingerprint("generated", text, role)
+        self.authors[author.id] = author
+        self._by_name[text.casefold()] = author
+        self.log.warning(rel, f"'{text}' has no author profile; a minimal one is generated",
+                         f"create content/authors/{author.id}.yml with `name: {text}`, a role, a bio "
+                         "and a photo", line)
+        return author
+
+    # Articles -----------------------------------------------------------------------------
+    def resolve(self, doc: SourceDocument, key: str, source_path: Path) -> Article:
+        meta, rel, lines = doc.meta, doc.rel, doc.key_lines
+        title = meta.get("title")
+        if title is None or not str(title).strip():
+            raise ContentError(rel, "missing `title`", 'add a line `title: "Titre de l\'article"` to '
+                               "the front matter", lines.get("title") or 2)
+        raw_title = " ".join(str(title).split())
+        title = typeset(raw_title, doc.lang)  # shown typeset; the slug comes from the raw title
+        is_bundle = source_path.name == "index.md" and doc.kind == "post"
+        stem = source_path.parent.name if is_bundle else source_path.stem
+        file_date, stem_rest = filename_date(stem)
+        date = self._date(meta, "date", rel, lines)
+        if date is None and file_date is not None:
+            date = parse_date(file_date, self.tz)
+        if date is None and doc.kind == "post":
+            raise ContentError(rel, "missing `date`", "add a line `date: 2024-01-31` (or "
+                               "`2024-01-31 09:30`) to the front matter, or start the file name "
+                               "with the date (2024-01-31-mon-article.md)", lines.get("date") or 2)
+        updated = (self._date(meta, "updated", rel, lines) or self._date(meta, "lastmod", rel, lines)
+                   or self._date(meta, "modified", rel, lines))
+        slug = self._slug(meta, raw_title, stem_rest, doc.kind, rel, lines)
+        url_path = self._url_path(meta, slug, date, doc, rel, lines)
+        status = self._status(meta, rel, lines)
+        people = self._people(meta, rel, lines, "authors", "author")
+        if not people and self.config.author_default and doc.kind == "post":
+            people = [p for p in [self.resolve_person(self.config.author_default, rel, None)] if p]
+        interviewees = self._people(meta, rel, lines, "interviewees", None, role="interviewee")
+        url = self.root.rstrip("/") + url_path
+        excerpt = (doc.rendered.excerpt_html or (f"<p>{doc.summary_html}</p>" if doc.summary_html else "")
+                   or doc.rendered.first_paragraph_html)
+        summary = plain_text(doc.summary_html) if doc.summary_html else shorten(
+            plain_text(doc.rendered.first_paragraph_html))
+        try:
+            from .text import reading_time_minutes
+        except ImportError:  # TEMPORARY until contentkit/text.py lands
+            def reading_time_minutes(words, lang):
+                return max(1, round(words / 220))
+
+        article = Article(
+            source=rel, kind=doc.kind, title=title, slug=slug, url=url, output=output_path(url_path),
+            lang=doc.lang, date=date, updated=updated, html=doc.rendered.html,
+            excerpt_html=rooted_links(excerpt, url), summary=summary, toc=doc.rendered.toc,
+            toc_html=doc.rendered.toc_html, words=doc.words,
+            reading_time=reading_time_minutes(doc.words, doc.lang), fingerprint="",
+            status=status, authors=people, interviewees=interviewees,
+            reviewers=[str(r) for r in _as_list(meta.get("reviewers"))],
+            approved_by=str(meta.get("approved_by") or ""),
+            image=self._image(meta.get("image"), url), image_alt=str(meta.get("image_alt") or ""),
+            canonical_url=str(meta.get("canonical_url") or meta.get("canonical") or ""),
+            aliases=self._aliases(meta, rel, lines), series=self._series(meta, rel, lines),
+            event=self._event(meta, rel, lines),
+            params={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+            body=doc.body, body_line=doc.body_line, key_lines=lines,
+        )
+        if is_bundle:
+            article.bundle_dir = source_path.parent
+            article.bundle_files = sorted(
+                p.relative_to(source_path.parent).as_posix() for p in source_path.parent.rglob("*")
+                if p.is_file() and p.suffix not in (".md", ".markdown") and not p.name.startswith("."))
+        if status == "scheduled" and not article.approved_by:
+            raise ContentError(rel, "`status: scheduled` but nobody approved it (no `approved_by`)",
+                               "add `approved_by: <author id>` once the post is approved, or set "
+                               "`status: review`", lines.get("status"))
+        article.is_future = bool(date and date > self.options.at())
+        article._tag_names = [t for t in _as_list(meta.get("tags"), split_commas=True)]
+        article._category_names = _as_list(meta.get("categories") or meta.get("category"))
+        article._key = key
+        return article
+
+    def _date(self, meta, key, rel, lines):
+        if meta.get(key) in (None, ""):
+            return None
+        try:
+            return parse_date(meta[key], self.tz)
+        except DateError as exc:
+            raise ContentError(rel, f"`{key}`: {exc}", "write dates as 2024-01-31, 2024-01-31 09:30 "
+                               "or 2024-01-31T09:30:00+01:00", lines.get(key)) from None
+
+    def _slug(self, meta, title, stem, kind, rel, lines) -> str:
+        raw = meta.get("slug")
+        if raw is not None and str(raw).strip():
+            raw = str(raw).strip()
+            if "/" in raw or "\\" in raw or ".." in raw:
+                raise ContentError(rel, f"`slug: {raw}` contains '/', '\\' or '..', which would place "
+                                   "the page outside its folder", "use letters, digits and hyphens "
+                                   "only, e.g. `slug: mon-article`", lines.get("slug"))
+            slug = slugify(raw)
+        elif kind == "post" and self.config.slug_from == "title":
+            slug = slugify(title)
+        else:
+            slug = slugify(stem)
+        if not slug:
+            raise ContentError(rel, "cannot make a URL slug from this title", "add `slug: mon-article`",
+                               lines.get("slug") or lines.get("title"))
+        return slug
+
+    def _url_path(self, meta, slug, date, doc, rel, lines) -> str:
+        explicit = meta.get("permalink")
+        if explicit:
+            path = safe_url_path(str(explicit))
+            if path is None:
+                raise ContentError(rel, f"`permalink: {explicit}` would leave the output folder",
+                                   "use a path like /2015/mon-article/", lines.get("permalink"))
+            return path
+        if doc.kind == "page":
+            return "/" + slug + "/" if self.config.page_permalink == "/{slug}/" else \
+                self.config.page_permalink.format(slug=slug)
+        if doc.kind == "topic":
+            return f"/topics/{slug}/"
+        cats = _as_list(meta.get("categories") or meta.get("category"))
+        path = self.config.permalink.format(
+            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug,
+            category=slugify(cats[0]) if cats else "blog", lang=doc.lang)
+        safe = safe_url_path(path)
+        if safe is None:
+            raise ContentError(rel, f"the URL '{path}' would leave the output folder",
+                               "check the `permalink` setting in contentkit.yml", lines.get("slug"))
+        return safe
+
+    def _status(self, meta, rel, lines) -> str:
+        status = meta.get("status")
+        if status is None:
+            return "writing" if meta.get("draft") in (True, "true", "yes") else "published"
+        status = str(status).strip().lower()
+        if status == "draft":
+            return "writing"
+        if status not in STATUSES:
+            raise ContentError(rel, f"unknown `status: {status}`",
+                               f"use one of: {', '.join(STATUSES)}", lines.get("status"))
+        return status
+
+    def _people(self, meta, rel, lines, many, one, role="staff") -> list[Author]:
+        key = many if meta.get(many) not in (None, "", []) else one
+        if key is None:
+            return []
+        people = []
+        for value in _as_list(meta.get(key)):
+            person = self.resolve_person(value, rel, lines.get(key), role)
+            if person and person not in people:
+                people.append(person)
+        return people
+
+    def _image(self, value, url: str) -> str:
+        if isinstance(value, dict):
+            value = value.get("src") or value.get("url") or value.get("path")
+        if not value or not isinstance(value, str):
+            return ""
+        value = value.strip()
+        if value.startswith(("http://", "https://", "/")):
+            return value if not value.startswith("/") or value.startswith(self.root) \
+                else self.root.rstrip("/") + value
+        return posixpath.normpath(url + value)  # relative to the article (page bundle)
+
+    def _aliases(self, meta, rel, lines) -> list[str]:
+        out = []
+        for key in ("aliases", "redirect_from"):
+            for value in _as_list(meta.get(key)):
+                path = safe_url_path(str(value))
+                if path is None:
+                    raise ContentError(rel, f"alias '{value}' would leave the output folder",
+                                       "write old URLs as root-relative paths like /2014/old-name/",
+                                       lines.get(key))
+                out.append(path)
+        return out
+
+    def _series(self, meta, rel, lines) -> Series | None:
+        value = meta.get("series")
+        if not value:
+            return None
+        if isinstance(value, dict):
+            name, part = value.get("name"), value.get("part")
+        else:
+            name, part = value, meta.get("series_part")
+        if not name:
+            raise ContentError(rel, "`series` needs a name", "write `series: {name: \"…\", part: 2}`",
+                               lines.get("series"))
+        try:
+            part = int(part) if part is not None else 0
+        except (TypeError, ValueError):
+            raise ContentError(rel, f"series part '{part}' is not a number", "write `part: 2`",
+                               lines.get("series")) from None
+        return Series(name=str(name), slug=slugify(str(name)), part=part)
+
+    def _event(self, meta, rel, lines) -> Event | None:
+        value = meta.get("event")
+        if not value:
+            return None
+        line = lines.get("event")
+        if not isinstance(value, dict) or not value.get("start"):
+            raise ContentError(rel, "`event` needs at least a `start`",
+                               "write event: {start: 2026-12-10T11:00, end: …, timezone: Europe/Paris}", line)
+        from zoneinfo import ZoneInfo
+        tzname = str(value.get("timezone") or self.config.timezone)
+        try:
+            tz = ZoneInfo(tzname)
+            start = parse_date(value["start"], tz)
+            end = parse_date(value["end"], tz) if value.get("end") else None
+        except (DateError, KeyError, ValueError) as exc:
+            raise ContentError(rel, f"event: {exc}", "write event dates like 2026-12-10T11:00", line) from None
+        if end and end < start:
+            raise ContentError(rel, "the event ends before it starts", "check `end`", line)
+        return Event(start=start, end=end, timezone=tzname, location=str(value.get("location") or ""),
+                     registration_url=str(value.get("registration_url") or ""),
+                     replay_url=str(value.get("replay_url") or ""))
+
+    # Visibility -----------------------------------------------------------------------------
+    def is_built(self, a: Article) -> bool:
+        if self.options.preview:
+            return True
+        live = a.status == "published" or (a.status == "scheduled" and not a.is_future)
+        if not live and not self.options.drafts:
+            return False
+        if a.is_future and not self.options.future and a.kind == "post":
+            return False
+        return True
+
+
+def _as_list(value, split_commas: bool = False) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None and str(v).strip() != ""]
+    if isinstance(value, str) and split_commas:
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [value]
+
+
+def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument, str]],
+                  author_files: dict, options: BuildOptions, log: ProblemLog) -> Site:
+    asm = Assembler(config, options, log)
+    asm.load_authors(author_files)
+    articles: list[Article] = []
+    for rel in sorted(documents):
+        doc, key = documents[rel]
+        try:
+            article = asm.resolve(doc, key, config.root / rel)
+        except ContentError as exc:
+            log.add(exc.problem)
+            continue
+        if doc.template_tags:
+            log.warning(rel, f"{doc.template_tags} template tag(s) of another generator ({{{{ }}}} or "
+                        "{% %}) are shown as literal text", "replace them with Markdown if they were "
+                        "meant to do something", doc.body_line)
+        articles.append(article)
+
+    built = [a for a in articles if asm.is_built(a)]
+    hidden = [a for a in articles if not asm.is_built(a)]
+    posts = sorted((a for a in built if a.kind == "post"), key=lambda a: (a.date, a.source), reverse=True)
+    pages = sorted((a for a in built if a.kind == "page"), key=lambda a: a.source)
+    topics = sorted((a for a in built if a.kind == "topic"), key=lambda a: a.source)
+    site = Site(config=config, posts=posts, pages=pages, topics=topics, authors=asm.authors,
+                tags=Taxonomy("tag", f"{asm.root}tags/"),
+                categories=Taxonomy("category", f"{asm.root}categories/"),
+                author_terms=Taxonomy("author", f"{asm.root}authors/"),
+                years=Taxonomy("year", f"{asm.root}archives/"),
+                hidden=hidden, now=options.at(), preview=options.preview)
+    _link_taxonomies(site, log)
+    _link_neighbours(site)
+    _link_series(site)
+    _attach_topics(site, log)
+    _check_collisions(site, log)
+    for a in site.all_documents:
+        a.fingerprint = fingerprint(
+            a._key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],
+            [(t.slug, t.name) for t in a.tags], [(c.slug, c.name) for c in a.categories],
+            a.series, a.event, a.date, a.updated)
+    return site
+
+
+def _term(tax: Taxonomy, name: str, slug: str | None = None) -> Term:
+    slug = slug or slugify(name) or "x"
+    term = tax.terms.get(slug)
+    if term is None:
+        term = tax.terms[slug] = Term(tax.kind, slug, name, f"{tax.base_url}{slug}/")
+    return term
+
+
+def _link_taxonomies(site: Site, log: ProblemLog) -> None:
+    # Display name of a tag = its most used spelling (real blogs mix `javascript` and `JavaScript`).
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for a in site.posts:
+        for name in a._tag_names:
+            spellings[slugify(str(name))][str(name).strip()] += 1
+    for a in site.posts:
+        seen = set()
+        for name in a._tag_names:
+            slug = slugify(str(name))
+            if not slug or slug in seen:
+                continue
+            seen.add(slug)
+            term = _term(site.tags, spellings[slug].most_common(1)[0][0], slug)
+            term.articles.append(a)
+            a.tags.append(term)
+        for name in a._category_names:
+            term = _term(site.categories, str(name).strip())
+            if a not in term.articles:
+                term.articles.append(a)
+                a.categories.append(term)
+        for person in a.authors:
+            term = _term(site.author_terms, person.name, person.id)
+            term.author = person
+            term.articles.append(a)
+            person.articles.append(a)
+        for person in a.interviewees:
+            person.interviews.append(a)
+        year = _term(site.years, str(a.date.year))
+        year.articles.append(a)
+    for person in site.authors.values():  # profiles with no post yet still get their page
+        if person.id not in site.author_terms.terms and (person.interviews or not person.generated):
+            _term(site.author_terms, person.name, person.id).author = person
+
+
+def _link_neighbours(site: Site, window: int = 40) -> None:
+    """previous/next in date order; related = most shared tags, then nearest in time.
+
+    Only the `window` posts nearest in time within each shared tag are candidates, which keeps this
+    linear in the number of posts (a site-wide pairwise comparison is quadratic at 5,000 posts).
+    """
+    posts = site.posts
+    for i, a in enumerate(posts):
+        a.next = posts[i - 1] if i > 0 else None  # newer
+        a.previous = posts[i + 1] if i + 1 < len(posts) else None  # older
+    index = {id(a): i for i, a in enumerate(posts)}
+    positions = {id(t): {id(m): i for i, m in enumerate(t.articles)} for t in site.tags.terms.values()}
+    count = site.config.related_posts
+    for a in posts:
+        scores: Counter = Counter()
+        for term in a.tags:
+            pos = positions[id(term)][id(a)]
+            for other in term.articles[max(0, pos - window): pos + window + 1]:
+                if other is not a:
+                    scores[id(other)] += 2
+        cats = {c.slug for c in a.categories}
+        for other_id in scores:
+            if cats & {c.slug for c in posts[index[other_id]].categories}:
+                scores[other_id] += 1  # same category breaks ties between equal tag overlaps
+        me = index[id(a)]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(index[kv[0]] - me), index[kv[0]]))
+        a.related = [posts[index[k]] for k, _ in ranked[:count]]
+
+
+def _link_series(site: Site) -> None:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in site.posts:
+        if a.series:
+            groups[a.series.slug].append(a)
+    for parts in groups.values():
+        parts.sort(key=lambda a: (a.series.part or 10**6, a.date))
+        for a in parts:
+            a.series_parts = parts
+
+
+def _attach_topics(site: Site, log: ProblemLog) -> None:
+    for topic in site.topics:
+        term = site.categories.terms.get(topic.slug) or site.tags.terms.get(topic.slug)
+        if term is None:
+            log.warning(topic.source, f"topic hub '{topic.slug}' matches no tag or category",
+                        "name the file after the slug of a tag or category, e.g. "
+                        "content/topics/cybersecurite.md for the tag « cybersécurité »", 1)
+            continue
+        term.topic = topic
+        topic.url, topic.output = term.url, output_path(term.url[len(site.config.root_path) - 1:])
+        for a in term.articles:
+            a.topic = a.topic or topic
+
+
+def _check_collisions(site: Site, log: ProblemLog) -> None:
+    claimed: dict[str, Article] = {}
+    for a in site.posts + site.pages:
+        other = claimed.get(a.output)
+        if other is not None:
+            log.error(a.source, f"this file and {other.source} both claim the URL {a.url}",
+                      "give one of them a different `slug:` (or title)", a.key_lines.get("slug")
+                      or a.key_lines.get("title"))
+            continue
+        claimed[a.output] = a
+    reserved = {"index.html", "404.html", "sitemap.xml", "robots.txt", "atom.xml", "rss.xml"}
+    for tax in site.taxonomies:
+        for term in tax.terms.values():
+            reserved.add(output_path(term.url[len(site.config.root_path) - 1:]))
+    for a in site.posts + site.pages:
+        if a.output in reserved and a.kind != "topic":
+            log.error(a.source, f"the URL {a.url} is already used by a page contentkit generates",
+                      "choose another `slug:`", a.key_lines.get("slug"))
+        for alias in a.aliases:
+            out = output_path(alias)
+            if out in claimed or out in reserved:
+                owner = claimed.get(out)
+                log.error(a.source, f"alias {alias} collides with "
+                          f"{'the page of ' + owner.source if owner else 'a generated page'}",
+                          "remove that alias: an old URL cannot redirect where a real page lives",
+                          a.key_lines.get("aliases") or a.key_lines.get("redirect_from"))
+            elif out in site.redirects and site.redirects[out] is not a:
+                log.error(a.source, f"alias {alias} is also claimed by {site.redirects[out].source}",
+                          "keep the alias in one file only", a.key_lines.get("aliases"))
+            else:
+                site.redirects[out] = a

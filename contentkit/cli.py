@@ -1,0 +1,162 @@
+"""Command line: `contentkit build | serve | new | init | analyze | check | status | clean`."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .assemble import BuildOptions
+from .errors import BuildFailed, ContentError, Problem
+
+console = Console(stderr=True, highlight=False)
+
+
+def print_problems(problems: list[Problem], limit: int | None = None) -> None:
+    for p in problems[:limit]:
+        style = "bold red" if p.severity == "error" else "yellow"
+        console.print(f"[{style}]{p.severity}[/] [bold]{p.location()}[/]: {p.message}", markup=True,
+                      soft_wrap=True, highlight=False)
+        if p.hint:
+            console.print(f"    → {p.hint}", markup=False, soft_wrap=True)
+    if limit is not None and len(problems) > limit:
+        console.print(f"… and {len(problems) - limit} more")
+
+
+def root_option(f):
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                        show_default=True, help="The site folder (holds content/ and contentkit.yml).")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="contentkit")
+def main() -> None:
+    """contentkit: a static blog for professionals who blog."""
+
+
+@main.command()
+@root_option
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site/ in the site folder).")
+@click.option("--drafts", is_flag=True, help="Include posts that are not published yet.")
+@click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .contentkit-cache/.")
+@click.option("--workers", type=int, default=None, help="Worker processes for Markdown (default: CPU count).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only (for CI).")
+def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache: bool,
+          workers: int | None, quiet: bool) -> None:
+    """Build the static site into site/ (atomically: a failed build keeps the previous site)."""
+    from .build import build_site
+
+    try:
+        result = build_site(root, output, BuildOptions(drafts=drafts, future=future),
+                            use_cache=not no_cache, workers=workers, progress=_progress(quiet))
+    except BuildFailed as exc:
+        print_problems(exc.warnings if not quiet else [], limit=20)
+        print_problems(exc.problems)
+        console.print(f"[bold red]Build failed: {len(exc.problems)} error(s). The previous site was left "
+                      "untouched.[/]")
+        sys.exit(1)
+    if not quiet:
+        print_problems(result.warnings, limit=30)
+        site = result.site
+        r = result.report
+        console.print(
+            f"[green]Built[/] {len(site.posts)} posts, {len(site.pages)} pages, {len(site.authors)} authors, "
+            f"{len(site.tags.terms)} tags → {result.output_dir} "
+            f"({result.planned} files: {len(r.written)} written, {r.kept} unchanged, {len(r.removed)} removed) "
+            f"in {result.seconds:.2f} s")
+        if site.hidden:
+            console.print(f"{len(site.hidden)} unpublished or future post(s) not built "
+                          "(use --drafts / --future, or `contentkit serve` to preview them).")
+
+
+def _progress(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "p" not in state and total > 500:
+            state["p"] = Progress(console=console, transient=True)
+            state["p"].start()
+            state["t"] = state["p"].add_task("Rendering", total=total)
+        if "p" in state:
+            state["p"].update(state["t"], completed=done)
+            if done >= total:
+                state["p"].stop()
+    return update
+
+
+@main.command()
+@click.argument("title")
+@root_option
+@click.option("--author", "author", default=None, help="Author id (a file in content/authors/).")
+@click.option("--date", "date_text", default=None, help="Publication date (default: now).")
+@click.option("--tags", default="", help="Comma-separated tags.")
+@click.option("--category", default="", help="Category.")
+@click.option("--bundle", is_flag=True, help="Create a folder with index.md, for posts with images.")
+def new(title: str, root: Path, author: str | None, date_text: str | None, tags: str, category: str,
+        bundle: bool) -> None:
+    """Create a new post with correct front matter."""
+    from .scaffold import new_post
+
+    try:
+        path = new_post(root, title, author=author, date_text=date_text, tags=tags, category=category,
+                        bundle=bundle)
+    except ContentError as exc:
+        print_problems([exc.problem])
+        sys.exit(1)
+    click.echo(f"Created {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Mon blog", help="Site title.")
+@click.option("--language", default="fr", help="Site language (fr, en...).")
+def init(path: Path, title: str, language: str) -> None:
+    """Create a new, empty site that builds."""
+    from .scaffold import init_site
+
+    try:
+        init_site(path, title=title, language=language)
+    except ContentError as exc:
+        print_problems([exc.problem])
+        sys.exit(1)
+    click.echo(f"Created a new site in {path}. Next: cd {path} && contentkit new \"Mon premier article\" "
+               "--author moi && contentkit serve")
+
+
+@main.command()
+@root_option
+def clean(root: Path) -> None:
+    """Delete the build cache (.contentkit-cache/)."""
+    from .content.cache import CACHE_DIR
+
+    target = root / CACHE_DIR
+    if target.is_dir():
+        shutil.rmtree(target)
+        click.echo(f"Removed {target}")
+    else:
+        click.echo("No cache to remove.")
+
+
+def _register_optional() -> None:
+    """Commands living in their own modules (serve, analyze, check, status)."""
+    import importlib
+
+    for module, name in (("contentkit.serve.command", "serve"), ("contentkit.analytics.command", "analyze"),
+                         ("contentkit.check", "check"), ("contentkit.editorial", "status")):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("contentkit"):
+                continue
+            raise
+        main.add_command(getattr(mod, name))
+
+
+_register_optional()

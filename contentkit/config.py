@@ -1,0 +1,182 @@
+"""Load `contentkit.yml` into a typed `SiteConfig`.
+
+Every key has a default, so an empty or missing file builds. Unknown keys are reported as
+warnings (a typo such as `per_pgae` must not be silently ignored), wrong types as errors.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ContentError, ProblemLog
+
+CONFIG_NAMES = ("contentkit.yml", "contentkit.yaml")
+
+
+@dataclass
+class Publisher:
+    name: str = ""
+    url: str = ""
+    logo: str = ""
+
+
+@dataclass
+class SiteConfig:
+    root: Path = Path(".")
+    title: str = "Mon blog"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "fr"
+    timezone: str = "UTC"
+    theme: str = "default"
+    permalink: str = "/{year}/{slug}/"
+    page_permalink: str = "/{slug}/"
+    slug_from: str = "title"  # "title" or "filename"
+    per_page: int = 10
+    feed_items: int = 20
+    feed_full_content: bool = True
+    related_posts: int = 4
+    toc_min_headings: int = 3
+    publisher: Publisher = field(default_factory=Publisher)
+    default_image: str = ""
+    author_default: str | None = None
+    # Analytics options; the analyze command reads them.
+    traffic: list[str] = field(default_factory=list)
+    length_buckets: list[int] = field(default_factory=lambda: [500, 800, 1500, 3000])
+    # Marketing link hygiene: query parameters appended to links in feeds, e.g. {"utm_source": "rss"}.
+    feed_link_params: dict = field(default_factory=dict)
+    outbound_rel: str = ""
+    # Everything else a theme wants to read (menu, social links...). Kept, not interpreted.
+    params: dict = field(default_factory=dict)
+    source_file: str | None = None
+
+    # Derived ----------------------------------------------------------------
+    @property
+    def root_path(self) -> str:
+        """The path part of base_url ("/" or "/blog/"): every internal link starts with it."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_url(self) -> str:
+        """base_url without its path, e.g. "https://blog.example.com"."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def absolute(self, url: str) -> str:
+        """Root-relative URL -> absolute URL on the site's host."""
+        if url.startswith(("http://", "https://", "//", "mailto:")):
+            return url
+        return self.site_url + (url if url.startswith("/") else "/" + url)
+
+
+def find_config_file(root: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteConfig:
+    """Read the site's config. Raises ContentError for a file that cannot be used at all."""
+    log = log if log is not None else ProblemLog()
+    root = Path(root).resolve()
+    path = find_config_file(root)
+    data: dict = {}
+    rel = path.name if path else "contentkit.yml"
+    if path is not None:
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            data = yaml.load(text, Loader=SAFE_LOADER) or {}
+        except yaml.YAMLError as exc:
+            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+            raise ContentError(rel, f"invalid YAML: {getattr(exc, 'problem', exc)}",
+                               "fix the YAML syntax (indentation, quotes around values with ':')",
+                               line) from None
+        if not isinstance(data, dict):
+            raise ContentError(rel, "the config must be a mapping of keys to values",
+                               "write it as `key: value` lines, e.g. `title: Mon blog`", 1)
+    cfg = SiteConfig(root=root, source_file=rel if path else None)
+    known = {f.name for f in dataclasses.fields(SiteConfig)} - {"root", "source_file"}
+    lines = _key_lines(path) if path else {}
+    for key, value in data.items():
+        if key not in known:
+            log.warning(rel, f"unknown config key '{key}' is ignored",
+                        f"known keys: {', '.join(sorted(known))}", lines.get(key))
+            continue
+        if key == "publisher":
+            if not isinstance(value, dict):
+                log.error(rel, "'publisher' must be a mapping with name, url, logo", "", lines.get(key))
+                continue
+            value = Publisher(**{k: str(v) for k, v in value.items() if k in ("name", "url", "logo")})
+        else:
+            default = getattr(cfg, key)
+            expected = type(default) if default is not None else None
+            if expected is bool and not isinstance(value, bool):
+                log.error(rel, f"'{key}' must be true or false, not {value!r}", "", lines.get(key))
+                continue
+            if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+                log.error(rel, f"'{key}' must be a positive whole number, not {value!r}", "", lines.get(key))
+                continue
+            if expected is list and isinstance(value, str):
+                value = [value]
+            if expected in (list, dict) and not isinstance(value, expected):
+                log.error(rel, f"'{key}' must be a {'list' if expected is list else 'mapping'}",
+                          "", lines.get(key))
+                continue
+            if expected is str:
+                value = "" if value is None else str(value)
+        setattr(cfg, key, value)
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(cfg, key, value)
+    _validate(cfg, rel, lines, log)
+    return cfg
+
+
+def _validate(cfg: SiteConfig, rel: str, lines: dict, log: ProblemLog) -> None:
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.error(rel, f"unknown timezone '{cfg.timezone}'",
+                  "use an IANA name such as Europe/Paris or UTC", lines.get("timezone"))
+        cfg.timezone = "UTC"
+    if not cfg.base_url.startswith(("http://", "https://")):
+        log.error(rel, f"base_url '{cfg.base_url}' must start with http:// or https://",
+                  "e.g. base_url: https://blog.example.com/", lines.get("base_url"))
+        cfg.base_url = "http://localhost:8000/"
+    if not cfg.base_url.endswith("/"):
+        cfg.base_url += "/"
+    if "{slug}" not in cfg.permalink:
+        log.error(rel, f"permalink '{cfg.permalink}' must contain {{slug}}",
+                  "e.g. permalink: /{year}/{slug}/", lines.get("permalink"))
+        cfg.permalink = "/{year}/{slug}/"
+    if cfg.slug_from not in ("title", "filename"):
+        log.error(rel, "slug_from must be 'title' or 'filename'", "", lines.get("slug_from"))
+        cfg.slug_from = "title"
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Line of each top-level key, for located messages."""
+    out: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line and not line[0].isspace() and ":" in line and not line.startswith("#"):
+            out.setdefault(line.split(":", 1)[0].strip(), number)
+    return out
+
+
+# libyaml's C loader is ~8x faster than the pure-Python one; both are safe loaders.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,1 @@
+"""Rendering: the Jinja environment, page planning, feeds and SEO files."""

@@ -1,0 +1,128 @@
+"""The Jinja2 environment: template lookup site -> theme -> built-in default, filters, UI strings.
+
+Autoescaping is always on. Article bodies are inserted with `|safe` because they are HTML produced
+by the Markdown stage; anything from front matter (titles, summaries, names) is escaped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+import yaml
+from babel.dates import format_date, format_datetime
+from markupsafe import Markup
+
+from ..config import SAFE_LOADER, SiteConfig
+from ..errors import ContentError
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
+
+
+def theme_dir(config: SiteConfig) -> Path:
+    local = config.root / "themes" / config.theme
+    if local.is_dir():
+        return local
+    builtin = BUILTIN_THEMES / config.theme
+    if builtin.is_dir():
+        return builtin
+    raise ContentError(config.source_file or "contentkit.yml", f"theme '{config.theme}' not found",
+                       f"create themes/{config.theme}/ or use `theme: default`")
+
+
+def template_dirs(config: SiteConfig) -> list[Path]:
+    dirs = [config.root / "templates", theme_dir(config) / "templates", BUILTIN_THEMES / "default" / "templates"]
+    out = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [o.resolve() for o in out]:
+            out.append(d)
+    return out
+
+
+def static_dirs(config: SiteConfig) -> list[Path]:
+    """Lowest priority first: built-in theme, theme, site `static/` (site files win)."""
+    dirs = [BUILTIN_THEMES / "default" / "static", theme_dir(config) / "static", config.root / "static"]
+    out = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [o.resolve() for o in out]:
+            out.append(d)
+    return out
+
+
+def load_strings(config: SiteConfig) -> dict[str, str]:
+    """UI strings for the site language (theme i18n/<lang>.yml over the built-in ones, English fallback)."""
+    strings: dict[str, str] = {}
+    lang = config.language.split("-")[0]
+    for base in (BUILTIN_THEMES / "default", theme_dir(config), config.root):
+        for name in ("en", lang):
+            path = base / "i18n" / f"{name}.yml"
+            if path.is_file():
+                strings.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {})
+    return strings
+
+
+def fingerprint_files(dirs: list[Path]) -> str:
+    """Hash of every template/static file: any theme change invalidates rendered pages."""
+    h = hashlib.blake2b(digest_size=12)
+    for d in dirs:
+        for path in sorted(p for p in d.rglob("*") if p.is_file()):
+            h.update(path.relative_to(d).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.ChainableUndefined,
+    )
+    locale = config.language.replace("-", "_")
+
+    def t(key: str, **kwargs) -> str:
+        text = strings.get(key, key)
+        return text.format(**kwargs) if kwargs else text
+
+    def date_filter(value: datetime | None, fmt: str = "long") -> str:
+        if not value:
+            return ""
+        return format_date(value, format=fmt, locale=locale)
+
+    def datetime_filter(value: datetime | None, fmt: str = "long") -> str:
+        if not value:
+            return ""
+        return format_datetime(value, format=fmt, tzinfo=config.tz, locale=locale)
+
+    def jsonld(value) -> Markup:
+        # Safe inside <script>: '<' escaped so '</script>' in a title cannot close the element.
+        text = json.dumps(value, ensure_ascii=False, indent=None, default=str)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    env.globals.update(t=t, config=config)
+    env.filters.update(date=date_filter, datetime=datetime_filter, jsonld=jsonld,
+                       absolute=config.absolute, isodate=lambda d: d.isoformat() if d else "")
+    return env
+
+
+def template_error(exc: Exception, config: SiteConfig) -> ContentError:
+    """A Jinja error -> a located error naming the template file and line."""
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja rewrites tracebacks so template frames carry file and line
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith((".html", ".xml", ".txt", ".j2")):
+                filename, lineno = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    try:
+        rel = Path(filename).resolve().relative_to(config.root).as_posix() if filename else "template"
+    except ValueError:
+        rel = filename or "template"
+    message = getattr(exc, "message", None) or str(exc)
+    return ContentError(rel, f"template error: {type(exc).__name__}: {message}",
+                        "fix the template (or delete your override in templates/ to use the theme's)",
+                        lineno)

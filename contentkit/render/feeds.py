@@ -1,0 +1,70 @@
+"""Atom and RSS 2.0 feeds (feedgen) for the site and for every tag, category and author.
+
+Entry ids are the articles' absolute permalinks (stable across rebuilds); every link and image
+inside entry content is made absolute, because feed readers have no base URL to resolve against.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from feedgen.feed import FeedGenerator
+
+from ..assemble import rooted_links
+from ..model import Article, Site
+
+_ROOTED = re.compile(r'(\s(?:src|href))="/(?!/)')
+
+
+def absolute_links(html: str, article_url: str, site_url: str) -> str:
+    return _ROOTED.sub(lambda m: f'{m.group(1)}="{site_url}/', rooted_links(html, article_url))
+
+
+def with_params(url: str, params: dict) -> str:
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str, feed_path: str,
+               fmt: str, description: str = "") -> bytes:
+    cfg = site.config
+    fg = FeedGenerator()
+    if fmt == "rss":
+        fg.load_extension("dc")  # dc:creator: RSS <author> must be an e-mail address
+    page_abs = cfg.absolute(page_url)
+    feed_abs = cfg.absolute(feed_path)
+    fg.id(page_abs)
+    fg.title(title)
+    fg.description(description or cfg.description or title)
+    fg.subtitle(description or cfg.description or title)
+    fg.link(href=page_abs, rel="alternate")
+    fg.link(href=feed_abs, rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
+    fg.language(cfg.language)
+    fg.generator("contentkit")
+    items = articles[: cfg.feed_items]
+    if items:
+        fg.updated(max((a.updated or a.date) for a in items))
+    params = cfg.feed_link_params
+    for a in reversed(items):  # feedgen prepends entries; reversed keeps newest first
+        entry = fg.add_entry()
+        url = cfg.absolute(a.url)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(a.title)
+        entry.link(href=with_params(url, params))
+        entry.published(a.date)
+        entry.updated(a.updated or a.date)
+        for person in a.authors:
+            if fmt == "atom":
+                entry.author(name=person.name, uri=cfg.absolute(person.url))
+            else:
+                entry.dc.dc_creator(person.name)
+        for term in a.tags + a.categories:
+            entry.category(term=term.name, label=term.name)
+        entry.summary(a.summary)
+        if cfg.feed_full_content:
+            entry.content(absolute_links(a.html, a.url, cfg.site_url), type="CDATA" if fmt == "rss" else "html")
+    return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)

@@ -1,0 +1,176 @@
+"""Plan every output file of a site: what it is, what it depends on, and how to render it.
+
+Rendering is lazy: each `PlannedFile` carries the data it shows (`deps`), from which the build
+computes a signature; only files whose signature changed since the last build are rendered and
+written. That is the dependency tracking behind incremental builds and the preview.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from ..assemble import output_path
+from ..model import Article, Site, Term
+from .feeds import build_feed
+from .seo import page_meta, robots_txt, sitemap_xml
+
+
+@dataclass
+class PlannedFile:
+    output: str  # path inside the output folder
+    deps: tuple  # everything the file shows; a change here means a re-render
+    render: Callable[[], bytes] = field(repr=False)
+
+
+@dataclass
+class CopiedFile:
+    output: str
+    source: Path
+
+
+def _brief(a: Article | None) -> tuple | None:
+    return (a.url, a.title) if a is not None else None
+
+
+class Planner:
+    def __init__(self, site: Site, env: jinja2.Environment):
+        self.site = site
+        self.env = env
+        self.cfg = site.config
+        self.root = self.cfg.root_path
+        self.files: list[PlannedFile] = []
+        self.copies: list[CopiedFile] = []
+
+    def rel(self, url: str) -> str:
+        return output_path(url[len(self.root) - 1:])
+
+    def add(self, output: str, deps: tuple, render: Callable[[], bytes]) -> None:
+        self.files.append(PlannedFile(output, deps, render))
+
+    def page(self, url: str, template: str, deps: tuple, **context) -> None:
+        def render() -> bytes:
+            ctx = {"site": self.site, "page_url": url, **context}
+            return self.env.get_template(template).render(ctx).encode("utf-8")
+        self.add(self.rel(url), (template, url) + deps, render)
+
+    def feeds_for(self, url: str) -> list[dict]:
+        return [{"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"},
+                {"type": "application/rss+xml", "url": url + "rss.xml", "fmt": "rss"}]
+
+    def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
+        items = articles[: self.cfg.feed_items]
+        for fmt in ("atom", "rss"):
+            path = page_url + ("atom.xml" if fmt == "atom" else "rss.xml")
+            self.add(path[len(self.root):], ("feed", fmt, title, description, [a.fingerprint for a in items]),
+                     lambda fmt=fmt, path=path: build_feed(self.site, articles, title=title, page_url=page_url,
+                                                           feed_path=path, fmt=fmt, description=description))
+
+    def listing(self, base_url: str, template: str, articles: list[Article], title: str,
+                description: str, deps: tuple, **context) -> None:
+        """A paginated list: base_url, base_url/page/2/, ..."""
+        per = self.cfg.per_page
+        pages = max(1, math.ceil(len(articles) / per))
+        for n in range(1, pages + 1):
+            url = base_url if n == 1 else f"{base_url}page/{n}/"
+            chunk = articles[(n - 1) * per: n * per]
+            pagination = {"page": n, "pages": pages, "total": len(articles),
+                          "prev_url": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
+                          "next_url": f"{base_url}page/{n + 1}/" if n < pages else None}
+            page_title = title if n == 1 else f"{title} – {self.env.globals['t']('page_n', n=n)}"
+            meta = page_meta(self.site, title=page_title, url=url, description=description,
+                             term=context.get("term"), noindex=False)
+            self.page(url, template, deps + (n, pages, [a.fingerprint for a in chunk]),
+                      articles=chunk, pagination=pagination, meta=meta, title=title,
+                      feeds=self.feeds_for(base_url), **context)
+
+    # -------------------------------------------------------------------------------------
+    def plan(self) -> "Planner":
+        site, cfg, t = self.site, self.cfg, self.env.globals["t"]
+        posts = site.posts
+        self.listing(self.root, "index.html", posts, cfg.title, cfg.description, ("home",), is_home=True)
+        self.feed(posts, cfg.title, self.root, cfg.description)
+
+        for a in posts:
+            deps = (a.fingerprint, _brief(a.previous), _brief(a.next), [_brief(r) + (r.fingerprint,) for r in a.related],
+                    [_brief(p) for p in a.series_parts], _brief(a.topic))
+            meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
+            self.page(a.url, "article.html", deps, article=a, meta=meta, feeds=self.feeds_for(self.root))
+        for a in site.pages:
+            meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
+            self.page(a.url, "page.html", (a.fingerprint,), article=a, meta=meta, feeds=self.feeds_for(self.root))
+
+        for tax, label in ((site.tags, "tag"), (site.categories, "category"), (site.years, "year")):
+            terms = tax.sorted_terms() if tax.kind != "year" else sorted(tax.terms.values(), key=lambda x: x.slug, reverse=True)
+            for term in terms:
+                title = t(f"{label}_title", name=term.name)
+                description = term.topic.summary if term.topic else t(f"{label}_description", name=term.name)
+                self.listing(term.url, "term.html", term.articles, title, description,
+                             (label, term.name, term.topic.fingerprint if term.topic else None), term=term)
+                if tax.kind != "year":
+                    self.feed(term.articles, f"{cfg.title} – {term.name}", term.url, description)
+            index_title = t(f"{label}_index_title")
+            self.page(tax.base_url, "terms.html", (label, [(x.slug, x.name, len(x.articles)) for x in terms]),
+                      terms=terms, taxonomy=tax, title=index_title,
+                      meta=page_meta(site, title=index_title, url=tax.base_url), feeds=self.feeds_for(self.root))
+
+        for term in site.author_terms.sorted_terms():
+            person = term.author
+            title = person.name
+            description = (person.job_title + (f" – {person.company}" if person.company else "")) or t("author_description", name=person.name)
+            self.listing(term.url, "author.html", term.articles, title, description,
+                         ("author", person.fingerprint, [_brief(i) for i in person.interviews]),
+                         term=term, author=person)
+            self.feed(term.articles, f"{cfg.title} – {person.name}", term.url, description)
+        team = [a for a in site.authors.values() if not a.hide_from_team and not a.generated]
+        team.sort(key=lambda p: (-len(p.articles), p.name.casefold()))
+        guests = [a for a in site.authors.values() if a.hide_from_team and (a.articles or a.interviews)]
+        guests.sort(key=lambda p: p.name.casefold())
+        self.page(site.author_terms.base_url, "team.html",
+                  ("team", [p.fingerprint for p in team + guests], [len(p.articles) for p in team + guests]),
+                  team=team, guests=guests, title=t("team_title"),
+                  meta=page_meta(site, title=t("team_title"), url=site.author_terms.base_url),
+                  feeds=self.feeds_for(self.root))
+
+        self.page(self.root + "404.html", "404.html", ("404",), title=t("not_found_title"),
+                  meta=page_meta(site, title=t("not_found_title"), url=self.root + "404.html", noindex=True),
+                  feeds=[])
+        for out, target in sorted(site.redirects.items()):
+            self.add(out, ("redirect", target.url),
+                     lambda target=target: self.env.get_template("redirect.html").render(
+                         site=site, target=target, target_url=cfg.absolute(target.url)).encode("utf-8"))
+        self.add("sitemap.xml", ("sitemap", self.sitemap_entries()), lambda: sitemap_xml(self.sitemap_entries()))
+        self.add("robots.txt", ("robots", cfg.base_url), lambda: robots_txt(site))
+        self.plan_copies()
+        return self
+
+    def sitemap_entries(self) -> list[tuple[str, str | None]]:
+        site, cfg = self.site, self.cfg
+        def day(d):
+            return d.date().isoformat() if d else None
+        newest = day(site.posts[0].updated or site.posts[0].date) if site.posts else None
+        entries = [(cfg.absolute(self.root), newest)]
+        entries += [(cfg.absolute(a.url), day(a.updated or a.date)) for a in site.posts if not a.canonical_url]
+        entries += [(cfg.absolute(a.url), day(a.updated or a.date)) for a in site.pages]
+        for tax in site.taxonomies:
+            for term in tax.terms.values():
+                if term.articles:
+                    latest = max((a.updated or a.date) for a in term.articles)
+                    entries.append((cfg.absolute(term.url), day(latest)))
+        return entries
+
+    def plan_copies(self) -> None:
+        from .env import static_dirs
+        seen: dict[str, Path] = {}
+        for d in static_dirs(self.cfg):  # later directories override earlier ones
+            for path in sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                seen[path.relative_to(d).as_posix()] = path
+        for a in self.site.posts:
+            if a.bundle_dir:
+                base = a.output.rsplit("/", 1)[0] + "/" if "/" in a.output else ""
+                for name in a.bundle_files:
+                    seen[base + name] = a.bundle_dir / name
+        self.copies = [CopiedFile(out, src) for out, src in sorted(seen.items())]
