@@ -195,7 +195,7 @@ class Assembler:
         excerpt = (doc.rendered.excerpt_html or (f"<p>{doc.summary_html}</p>" if doc.summary_html else "")
                    or doc.rendered.first_paragraph_html)
         summary = plain_text(doc.summary_html) if doc.summary_html else shorten(
-            plain_text(doc.rendered.first_paragraph_html))
+            plain_text(doc.rendered.first_paragraph_html) or plain_text(doc.rendered.html[:2000]))
         try:
             from .text import reading_time_minutes
         except ImportError:  # TEMPORARY until contentkit/text.py lands

@@ -40,8 +40,9 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
     fg.title(title)
     fg.description(description or cfg.description or title)
     fg.subtitle(description or cfg.description or title)
-    fg.link(href=page_abs, rel="alternate")
+    # feedgen takes the RSS <channel><link> from the last link set: the page must come last.
     fg.link(href=feed_abs, rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
+    fg.link(href=page_abs, rel="alternate")
     fg.language(cfg.language)
     fg.generator("contentkit")
     items = articles[: cfg.feed_items]
@@ -64,7 +65,7 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
                 entry.dc.dc_creator(person.name)
         for term in a.tags + a.categories:
             entry.category(term=term.name, label=term.name)
-        entry.summary(a.summary)
+        entry.summary(a.summary or a.title)
         if cfg.feed_full_content:
             entry.content(absolute_links(a.html, a.url, cfg.site_url), type="CDATA" if fmt == "rss" else "html")
     return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)

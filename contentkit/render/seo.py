@@ -23,8 +23,8 @@ def person_ld(site: Site, person: Author) -> dict:
         data["jobTitle"] = person.job_title
     if person.company:
         data["worksFor"] = {"@type": "Organization", "name": person.company}
-    elif person.role == "staff" and site.config.publisher.name:
-        data["worksFor"] = {"@type": "Organization", "name": site.config.publisher.name}
+    elif person.role == "staff":
+        data["worksFor"] = {"@type": "Organization", "name": site.config.publisher.name or site.config.title}
     if person.photo:
         data["image"] = _image(site, person.photo)
     same_as = [u for u in person.links.values() if u.startswith(("http://", "https://"))]
