@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
@@ -18,9 +18,9 @@ class DateError(ValueError):
 def parse_date(value, tz: ZoneInfo) -> datetime:
     """A YAML date, datetime or string -> an aware datetime. A value without zone is in `tz`."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        return value if value.tzinfo else localize(value, tz)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=tz)
+        return localize(datetime.combine(value, time(0, 0)), tz)
     if not isinstance(value, str) or not value.strip():
         raise DateError(f"{value!r} is not a date")
     text = _SHORT_HOUR.sub(r"\1 0\2\3", value.strip())
@@ -32,7 +32,22 @@ def parse_date(value, tz: ZoneInfo) -> datetime:
             parsed = date_parser.parse(text, dayfirst=True)
         except (ValueError, OverflowError) as exc:
             raise DateError(f"'{value}' is not a date I can read") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return parsed if parsed.tzinfo else localize(parsed, tz)
+
+
+def localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in `tz`, normalized across DST changes.
+
+    A time skipped by the spring change (2026-03-29 02:30 in Europe/Paris) moves forward by the
+    gap (03:30+02:00, the instant 01:30 UTC); a time repeated by the autumn change
+    (2026-10-25 02:30) is its first occurrence (02:30+02:00, summer time). Write an explicit offset
+    (2026-10-25T02:30:00+01:00) for the second one.
+    """
+    aware = naive.replace(tzinfo=tz, fold=0)
+    try:
+        return aware.astimezone(timezone.utc).astimezone(tz)
+    except OverflowError:  # year 1 or 9999: nothing to normalize
+        return aware
 
 
 def filename_date(stem: str) -> tuple[date | None, str]:
