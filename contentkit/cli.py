@@ -45,8 +45,9 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write .contentkit-cache/.")
 @click.option("--workers", type=int, default=None, help="Worker processes for Markdown (default: CPU count).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only (for CI).")
+@click.option("--verbose", "-v", is_flag=True, help="Print every warning.")
 def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache: bool,
-          workers: int | None, quiet: bool) -> None:
+          workers: int | None, quiet: bool, verbose: bool) -> None:
     """Build the static site into site/ (atomically: a failed build keeps the previous site)."""
     from .build import build_site
 
@@ -54,13 +55,16 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         result = build_site(root, output, BuildOptions(drafts=drafts, future=future),
                             use_cache=not no_cache, workers=workers, progress=_progress(quiet))
     except BuildFailed as exc:
-        print_problems(exc.warnings if not quiet else [], limit=20)
         print_problems(exc.problems)
+        if exc.warnings and not quiet:
+            console.print(f"({len(exc.warnings)} warning(s) not shown; fix the errors first)")
         console.print(f"[bold red]Build failed: {len(exc.problems)} error(s). The previous site was left "
                       "untouched.[/]")
         sys.exit(1)
     if not quiet:
-        print_problems(result.warnings, limit=30)
+        print_problems(result.warnings, limit=None if verbose else 10)
+        if len(result.warnings) > 10 and not verbose:
+            console.print("  (run with --verbose to list every warning)")
         site = result.site
         r = result.report
         console.print(
