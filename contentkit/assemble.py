@@ -33,6 +33,8 @@ KNOWN_KEYS = {
     "canonical_url", "canonical", "aliases", "redirect_from", "series", "series_part", "status",
     "reviewers", "approved_by", "interviewees", "event", "permalink", "layout", "pillar",
 }
+PROFILE_HOSTS = {"twitter": "https://twitter.com/", "github": "https://github.com/",
+                 "linkedin": "https://www.linkedin.com/in/"}
 _TAG_RE = re.compile(r"<[^>]+>")
 _RELATIVE_URL = re.compile(r'(\s(?:src|href))="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)([^"]*)"')
 
@@ -118,14 +120,25 @@ class Assembler:
                          str(i.get("url")) if isinstance(i, dict) else str(i) for i in links}
             for key in ("website", "twitter", "github", "linkedin", "mastodon"):
                 if data.get(key) and key not in links:
-                    links[key] = str(data[key])
+                    value = str(data[key]).lstrip("@")
+                    if key in PROFILE_HOSTS and not value.startswith(("http://", "https://")):
+                        value = PROFILE_HOSTS[key] + value  # a bare handle, as migrated profiles have
+                    links[key] = value
             expertise = data.get("expertise") or []
             if isinstance(expertise, str):
                 expertise = [e.strip() for e in expertise.split(",") if e.strip()]
-            bio = str(data.get("bio") or "")
+            bio = data.get("bio") or ""
+            localized = data.get(self.config.language.split("-")[0])
+            if not bio and isinstance(localized, dict) and isinstance(localized.get("bio"), dict):
+                # Migrated profiles (e.g. Phenomic/Gatsby JSON) keep one bio per language.
+                bio = localized["bio"].get("long") or ""
+                data = {**data, "job_title": data.get("job_title") or localized["bio"].get("short") or ""}
+            if isinstance(bio, list):
+                bio = "\n\n".join(str(b) for b in bio)
+            bio = str(bio)
             known = {"name", "role", "job_title", "title", "company", "bio", "photo", "avatar",
                      "expertise", "links", "email", "hide_from_team", "website", "twitter", "github",
-                     "linkedin", "mastodon"}
+                     "linkedin", "mastodon", "fr", "en"}
             author = Author(
                 id=author_id, name=name, role=role,
                 job_title=str(data.get("job_title") or data.get("title") or ""),

@@ -421,3 +421,17 @@ def test_bom_and_crlf_are_handled(make_site):
     doc = page(root / "site", "2015/fenetres/index.html")
     assert doc.findtext(".//h1") == "Fenêtres"
     assert doc.xpath("//div[@class='post-body']/p/text()") == ["Ligne un.", "Ligne deux."]
+
+
+def test_migrated_json_author_profile_with_per_language_bio(make_site):
+    root = make_site({
+        "content/authors/MoOx.json": '{"twitter": "MoOx", "fr": {"bio": {"short": "Développeur front-end",'
+                                     ' "long": ["Premier paragraphe.", "Second paragraphe."]}}}',
+        "content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\nauthors: [MoOx]\n---\nT.\n",
+    })
+    result = build_site(root, root / "site")
+    assert not [w for w in result.warnings if "MoOx" in w.message and "profile" in w.message and "generated" in w.message]
+    doc = page(root / "site", "authors/MoOx/index.html")
+    assert doc.xpath("string(//p[@class='role'])") == "Développeur front-end"
+    assert doc.xpath("//div[@class='bio']/p/text()") == ["Premier paragraphe.", "Second paragraphe."]
+    assert doc.xpath("//ul[@class='links']//a/@href") == ["https://twitter.com/MoOx"]
