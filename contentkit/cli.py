@@ -160,7 +160,9 @@ def _register_optional() -> None:
             if exc.name and exc.name.startswith("contentkit"):
                 continue
             raise
-        main.add_command(getattr(mod, name))
+        command = getattr(mod, name, None)
+        if isinstance(command, click.Command):
+            main.add_command(command, name)
 
 
 _register_optional()
