@@ -155,12 +155,11 @@ def _register_optional() -> None:
     for module, name in (("contentkit.serve.command", "serve"), ("contentkit.analytics.command", "analyze"),
                          ("contentkit.check", "check"), ("contentkit.editorial", "status")):
         try:
-            mod = importlib.import_module(module)
+            command = getattr(importlib.import_module(module), name, None)
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("contentkit"):
                 continue
             raise
-        command = getattr(mod, name, None)
         if isinstance(command, click.Command):
             main.add_command(command, name)
 
