@@ -241,6 +241,8 @@ class Assembler:
                                "add `approved_by: <author id>` once the post is approved, or set "
                                "`status: review`", lines.get("status"))
         article.is_future = bool(date and date > self.options.at())
+        if status == "scheduled" and not article.is_future:
+            article.status = "published"  # its date has come: live like any published post
         article._tag_names = [t for t in _as_list(meta.get("tags"), split_commas=True)]
         article._category_names = _as_list(meta.get("categories") or meta.get("category"))
         article._key = key
@@ -438,6 +440,8 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     _link_series(site)
     _attach_topics(site, log)
     _check_collisions(site, log)
+    from .editorial.checks import link_editorial  # slug history -> redirects; events page
+    link_editorial(site, log)
     for a in site.all_documents:
         a.fingerprint = fingerprint(
             a._key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],

@@ -1,0 +1,19 @@
+"""B2B editorial features: workflow status, honest scheduling, events, slug history, link hygiene.
+
+    command.py   `contentkit status`: the editorial pipeline (who writes what, what waits, what goes live)
+    schedule.py  the next instant the built site changes (`.contentkit/next-publish.json`)
+    events.py    upcoming/replay switch, `.ics` files, the events page
+    slugs.py     `content/.slugs.yml`: old URLs of a post become redirects automatically
+    links.py     UTM parameters on feed links, rel/UTM on outbound links in article HTML
+
+`status` (the click command registered by cli.py) is loaded lazily: render/ and assemble.py import
+the helpers here, and the command imports the build pipeline.
+"""
+from __future__ import annotations
+
+
+def __getattr__(name: str):
+    if name == "status":
+        from .command import status
+        return status
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

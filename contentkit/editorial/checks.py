@@ -1,0 +1,20 @@
+"""Site-wide editorial steps run by assemble.py after its collision check."""
+from __future__ import annotations
+
+from ..errors import ProblemLog
+from ..model import Site
+from .events import events_page_output, events_url
+from .slugs import apply_slug_history
+
+
+def link_editorial(site: Site, log: ProblemLog) -> None:
+    """Old URLs from the slug registry become redirects; the events page must not be shadowed."""
+    events_out = events_page_output(site)
+    if events_out:
+        for a in site.posts + site.pages:
+            if a.output == events_out:
+                log.warning(a.source, f"this page uses {events_url(site)}, where contentkit would list "
+                            "the site's events: the events page is not made",
+                            "set another path with `params: {events_path: /webinaires/}` in "
+                            "contentkit.yml, or give this page another slug")
+    apply_slug_history(site, log)
