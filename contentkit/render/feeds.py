@@ -14,9 +14,11 @@ from ..assemble import rooted_links
 from ..model import Article, Site
 
 _ROOTED = re.compile(r'(\s(?:src|href))="/(?!/)')
+_IN_PAGE = re.compile(r'(\s(?:src|href))="(?=[#?])')  # "#section", "?q=": relative to the article
 
 
 def absolute_links(html: str, article_url: str, site_url: str) -> str:
+    html = _IN_PAGE.sub(lambda m: f'{m.group(1)}="{article_url}', html)
     return _ROOTED.sub(lambda m: f'{m.group(1)}="{site_url}/', rooted_links(html, article_url))
 
 
