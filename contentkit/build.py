@@ -32,6 +32,8 @@ from .model import Site, fingerprint
 from .output import WriteReport, safe_join, write_output
 from .render.env import fingerprint_files, load_strings, make_environment, static_dirs, template_dirs, template_error
 from .render.pages import Planner
+from .editorial.schedule import NEXT_PUBLISH, next_publish_json
+from .editorial.slugs import update_registry
 
 MARKER_DIR = ".contentkit"
 MARKER = f"{MARKER_DIR}/build.json"
@@ -126,7 +128,8 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
         fingerprint_files(template_dirs(config)), sorted(strings.items()), options.preview, options.drafts,
         options.future, [(c.slug, c.name) for c in site.categories.sorted_terms()],
         [(p.url, p.title) for p in site.pages], [(t.slug, t.name) for t in site.tags.sorted_terms()[:12]],
-        [(a.id, a.name) for a in site.authors.values()], bool(site.posts))
+        [(a.id, a.name) for a in site.authors.values()], bool(site.posts),
+        env.globals.get("events_page"))  # the menu links to the events page when there is one
 
     manifest_file = _manifest_path(config, out_dir)
     if state is not None and state.manifest:
@@ -169,6 +172,7 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
 
     marker = json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode()
     rendered[MARKER] = marker
+    rendered[NEXT_PUBLISH] = next_publish_json(site)  # when the next rebuild is due (schedule.py)
     copies = {c.output: c.source for c in planner.copies}
     report = write_output(out_dir, rendered, kept, copies)
 
@@ -181,13 +185,15 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
         manifest[out] = [sig, st.st_size, st.st_mtime_ns]
     if state is not None:
         state.manifest = manifest
+    if not options.preview:
+        update_registry(site)  # content/.slugs.yml: URLs live posts have had (editorial/slugs.py)
     if use_cache:
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, manifest_file)
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
-                       planned=len(planner.files), rendered=len(rendered) - 1,
+                       planned=len(planner.files), rendered=len(rendered) - 2,
                        seconds=time.perf_counter() - started)
 
 

@@ -75,6 +75,10 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         if site.hidden:
             console.print(f"{len(site.hidden)} unpublished or future post(s) not built "
                           "(use --drafts / --future, or `contentkit serve` to preview them).")
+        from .editorial.schedule import describe_next
+        next_change = describe_next(site)  # also in <output>/.contentkit/next-publish.json
+        if next_change:
+            console.print(next_change, markup=False, soft_wrap=True)
 
 
 def _progress(quiet: bool):

@@ -50,7 +50,8 @@ class SiteConfig:
     length_buckets: list[int] = field(default_factory=lambda: [500, 800, 1500, 3000])
     # Marketing link hygiene: query parameters appended to links in feeds, e.g. {"utm_source": "rss"}.
     feed_link_params: dict = field(default_factory=dict)
-    outbound_rel: str = ""
+    outbound_rel: str = ""  # e.g. "noopener nofollow", added to links leaving the site (article HTML)
+    outbound_link_params: dict = field(default_factory=dict)  # e.g. {"utm_source": "carnet"}
     # Everything else a theme wants to read (menu, social links...). Kept, not interpreted.
     params: dict = field(default_factory=dict)
     source_file: str | None = None

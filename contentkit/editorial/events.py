@@ -31,10 +31,9 @@ def ics_url(a: Article) -> str:
     return f"{head}/{last.rsplit('.', 1)[0]}.ics"
 
 
-def ics_output(a: Article) -> str:
-    if a.output.endswith("index.html"):
-        return a.output[: -len("index.html")] + ICS_NAME
-    return a.output.rsplit(".", 1)[0] + ".ics"
+def ics_output(site: Site, a: Article) -> str:
+    """Path of the `.ics` file inside the output folder."""
+    return ics_url(a)[len(site.config.root_path):]
 
 
 def event_uid(site: Site, a: Article) -> str:
@@ -90,8 +89,8 @@ def _plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def events_url(site: Site) -> str:
-    cfg = site.config
+def events_url(site_or_config) -> str:
+    cfg = getattr(site_or_config, "config", site_or_config)
     custom = cfg.params.get("events_path") if isinstance(cfg.params, dict) else None
     path = safe_url_path(str(custom)) if custom else None
     if path is None:
@@ -119,14 +118,15 @@ def plan_events(planner) -> None:
     site, env = planner.site, planner.env
     for a in site.posts:
         if a.event is not None:
-            planner.add(ics_output(a), ("ics", a.source, a.fingerprint, a.title, a.summary, a.url),
+            planner.add(ics_output(site, a), ("ics", a.source, a.fingerprint, a.title, a.summary, a.url),
                         lambda a=a: event_ics(site, a))
     upcoming, past = event_posts(site)
     if not upcoming and not past:
         return
     url = events_url(site)
     if planner.rel(url) in {x.output for x in site.posts + site.pages}:
-        return  # a page of the site already lives there (checked in assemble.py too)
+        return  # a page of the site already lives there (a warning from checks.py says so)
+    env.globals["events_page"] = url  # the menu links to it (build.py signs `has events`)
     t = env.globals["t"]
     title = t("events_title")
     planner.page(url, "events.html",

@@ -105,6 +105,11 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     env.globals.update(t=t, config=config)
     env.filters.update(date=date_filter, datetime=datetime_filter, jsonld=jsonld,
                        absolute=config.absolute, isodate=lambda d: d.isoformat() if d else "")
+    from ..editorial.events import ics_url
+    from ..editorial.links import outbound_links
+    # `outbound`: rel/UTM on links leaving the site (article HTML); `events_page`: set by the planner.
+    env.filters.update(outbound=lambda html: outbound_links(html, config), ics_url=ics_url)
+    env.globals.update(events_page=None)
     return env
 
 

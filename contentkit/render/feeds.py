@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from feedgen.feed import FeedGenerator
 
 from ..assemble import rooted_links
+from ..editorial.links import feed_link_params
 from ..model import Article, Site
 
 _ROOTED = re.compile(r'(\s(?:src|href))="/(?!/)')
@@ -50,7 +51,7 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
     items = articles[: cfg.feed_items]
     if items:
         fg.updated(max((a.updated or a.date) for a in items))
-    params = cfg.feed_link_params
+    params = feed_link_params(site, page_url, fmt)  # UTM on entry links, per feed (editorial/links.py)
     for a in reversed(items):  # feedgen prepends entries; reversed keeps newest first
         entry = fg.add_entry()
         url = cfg.absolute(a.url)

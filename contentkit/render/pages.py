@@ -16,6 +16,8 @@ import jinja2
 from ..assemble import output_path
 from ..model import Article, Site, Term
 from .feeds import build_feed
+from ..editorial.events import plan_events
+from ..editorial.schedule import event_phase
 from .seo import page_meta, robots_txt, sitemap_xml
 
 
@@ -96,7 +98,7 @@ class Planner:
 
         for a in posts:
             deps = (a.fingerprint, _brief(a.previous), _brief(a.next), [_brief(r) + (r.fingerprint,) for r in a.related],
-                    [_brief(p) for p in a.series_parts], _brief(a.topic))
+                    [_brief(p) for p in a.series_parts], _brief(a.topic), event_phase(a, site.now))
             meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
             self.page(a.url, "article.html", deps, article=a, meta=meta, feeds=self.feeds_for(self.root))
         for a in site.pages:
@@ -127,7 +129,8 @@ class Planner:
             self.feed(term.articles, f"{cfg.title} – {person.name}", term.url, description)
         team = [a for a in site.authors.values() if not a.hide_from_team and not a.generated]
         team.sort(key=lambda p: (-len(p.articles), p.name.casefold()))
-        guests = [a for a in site.authors.values() if a.hide_from_team and (a.articles or a.interviews)]
+        guests = [a for a in site.authors.values()
+                  if a.hide_from_team and a.role != "staff" and (a.articles or a.interviews)]
         guests.sort(key=lambda p: p.name.casefold())
         self.page(site.author_terms.base_url, "team.html",
                   ("team", [p.fingerprint for p in team + guests], [len(p.articles) for p in team + guests]),
@@ -135,6 +138,7 @@ class Planner:
                   meta=page_meta(site, title=t("team_title"), url=site.author_terms.base_url),
                   feeds=self.feeds_for(self.root))
 
+        plan_events(self)  # .ics of each event post, events page
         self.page(self.root + "404.html", "404.html", ("404",), title=t("not_found_title"),
                   meta=page_meta(site, title=t("not_found_title"), url=self.root + "404.html", noindex=True),
                   feeds=[])
