@@ -1,0 +1,500 @@
+"""Web-traffic importers: read analytics exports as downloaded, merge them per page.
+
+Public API::
+
+    import_export(path, format=None, *, site_hosts=None, progress=None, ui_language=None)
+        -> TrafficExport
+    import_exports(paths, format=None, *, site_hosts=None, progress=None) -> list[TrafficExport]
+    detect_format(path) -> str
+    aggregate_by_path(exports) -> PageTrafficMap   # dict[path, PageTraffic] + .warnings
+    normalize_url(url_or_path, site_hosts=None) -> str
+    FORMATS, TrafficExport, TrafficRow, PageTraffic, SourceTraffic, TrafficImportError,
+    BIGQUERY_SQL
+
+Detection (``format=None``)
+    * a zip: Search Console Performance export (``Pages.csv`` + ``Dates.csv``/``Filters.csv``…)
+      or Plausible export (``pages.csv`` + ``visitors.csv``…): the pages member is read and its
+      header decides, like a plain file;
+    * a Parquet file, or a JSON-lines file whose first object has ``event_name`` and
+      ``event_date``: GA4 BigQuery events;
+    * a CSV/TSV: every table of the file (``#`` blocks separate tables) is scored against each
+      format's header words, in English and French, with the preamble as a tie-breaker
+      (``# Start date:`` → GA4, ``# All Web Site Data`` → UA). The best page table wins:
+        - ``ga4``: a GA4 page dimension (Page path and screen class, Page path, Page location,
+          Page title, Landing page; FR Chemin de la page et classe de l'écran…) + Views /
+          Active users / Sessions (FR Vues / Utilisateurs actifs);
+        - ``universal_analytics``: ``Page`` (or Page Title / Landing Page) + ``Pageviews``
+          (FR Pages vues), not starting with Label;
+        - ``matomo``: first column ``label`` / ``Label`` / ``Libellé`` + Matomo metrics;
+        - ``plausible``: first column ``name`` + ``visitors``;
+        - ``search_console``: a page column (Top pages / Page / Pages les plus populaires) +
+          two of Clicks/Clics, Impressions, CTR, Position;
+        - ``ga4_bigquery``: ``event_date`` + ``page_location`` (the BIGQUERY_SQL result).
+    Nothing matching → :class:`TrafficImportError` naming the file, the header line, and the
+    headers each format expects. ``format=`` forces a format (the header must still have its
+    page column).
+
+Rows that cannot be parsed are excluded from ``rows`` and listed in ``TrafficExport.problems``
+with their line numbers (never dropped silently, never turned into 0). ``progress`` is called
+with the number of data rows read so far (every 20,000 rows and at the end).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from pathlib import Path, PurePosixPath
+
+from contentkit.errors import Problem
+
+from . import bigquery, ga4, matomo, plausible, search_console, universal
+from .bigquery import BIGQUERY_SQL
+from .csvsource import header_key, read_document
+from .model import (METRICS, SOURCES, SUM_METRICS, PageTraffic, PageTrafficMap, SourceTraffic,
+                    TrafficExport, TrafficImportError, TrafficRow)
+from .urls import make_normalizer, normalize_url
+
+__all__ = [
+    "BIGQUERY_SQL", "FORMATS", "PageTraffic", "PageTrafficMap", "SourceTraffic", "TrafficExport",
+    "TrafficImportError", "TrafficRow", "aggregate_by_path", "detect_format", "import_export",
+    "import_exports", "normalize_url",
+]
+
+_MODULES = {
+    "ga4": ga4, "universal_analytics": universal, "matomo": matomo, "plausible": plausible,
+    "search_console": search_console, "ga4_bigquery": bigquery,
+}
+#: Format names accepted by ``format=`` (and ``--format``).
+FORMATS: tuple[str, ...] = tuple(_MODULES)
+_FORMAT_ALIASES = {
+    "ua": "universal_analytics", "universal": "universal_analytics", "ga3": "universal_analytics",
+    "gsc": "search_console", "searchconsole": "search_console", "bigquery": "ga4_bigquery",
+    "ga4_bigquery_aggregate": "ga4_bigquery", "bq": "ga4_bigquery",
+}
+
+
+def _format_hint() -> str:
+    lines = ["expected one of these layouts (or force one with --format NAME):"]
+    lines += [f"  - {name}: {module.EXPECTED}" for name, module in _MODULES.items()]
+    return "\n".join(lines)
+
+
+def _canonical_format(format: str | None) -> str | None:
+    if format is None:
+        return None
+    key = format.strip().lower().replace("-", "_").replace(" ", "_")
+    key = _FORMAT_ALIASES.get(key, key)
+    if key not in _MODULES:
+        raise TrafficImportError("--format", f"unknown format {format!r}",
+                                 hint="formats: " + ", ".join(FORMATS))
+    return key
+
+
+# --------------------------------------------------------------------------- import
+
+def detect_format(path: str | Path) -> str:
+    """The format :func:`import_export` would use for ``path`` (reads the file)."""
+    return import_export(path).source
+
+
+def import_exports(paths: Iterable[str | Path], format: str | None = None, *,
+                   site_hosts: Iterable[str] | None = None,
+                   progress: Callable[[int], None] | None = None) -> list[TrafficExport]:
+    """:func:`import_export` for each path, in order."""
+    return [import_export(p, format, site_hosts=site_hosts, progress=progress) for p in paths]
+
+
+def import_export(path: str | Path, format: str | None = None, *,
+                  site_hosts: Iterable[str] | None = None,
+                  progress: Callable[[int], None] | None = None,
+                  ui_language: str | None = None) -> TrafficExport:
+    """Read one analytics export file (CSV/TSV, zip, NDJSON, Parquet) into a TrafficExport.
+
+    ``format`` forces a format (see :data:`FORMATS`); ``site_hosts`` limits the hosts whose URLs
+    become plain paths (others keep ``//host``); ``ui_language`` ('en'/'fr') overrides the UI
+    language found from the headers, which only breaks ties in number reading.
+    """
+    path = Path(path)
+    forced = _canonical_format(format)
+    if not path.is_file():
+        raise TrafficImportError(path, "file not found" if not path.exists() else "not a file")
+    normalize = make_normalizer(site_hosts)
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if zipfile.is_zipfile(path):
+        return _import_zip(path, forced, normalize, progress, ui_language)
+    if bigquery.looks_like_events(path, head):
+        if forced not in (None, "ga4_bigquery"):
+            raise TrafficImportError(path, f"this is GA4 BigQuery event data, not {forced}",
+                                     hint=_format_hint())
+        return bigquery.import_events(path, normalize=normalize, progress=progress)
+    data = path.read_bytes()
+    return _import_text(data, path, None, forced, normalize, progress, ui_language)
+
+
+def _import_text(data: bytes, path: Path, member: str | None, forced: str | None, normalize,
+                 progress, ui_language, extra: dict | None = None) -> TrafficExport:
+    doc = read_document(data, path)
+    shown = str(path) + (f"[{member}]" if member else "")
+    if not doc.sections or not any(s.header and any(s.header) for s in doc.sections):
+        raise TrafficImportError(shown, "no table found (empty file, or only comment lines)",
+                                 hint=_format_hint(), line=1)
+    candidates = []
+    for index, section in enumerate(doc.sections):
+        preamble = section.preamble or doc.preamble
+        for name, module in _MODULES.items():
+            if forced and name != forced:
+                continue
+            points = module.score(section.header, preamble)
+            if points:
+                candidates.append((points, -index, name, section))
+    if not candidates:
+        raise _no_format_error(doc, shown, forced)
+    candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+    _, _, name, section = candidates[0]
+    module = _MODULES[name]
+    kwargs = dict(normalize=normalize, progress=progress, member=member, ui_language=ui_language)
+    if extra and name in ("plausible", "search_console"):
+        kwargs.update(extra)
+    export = module.import_section(doc, section, path, **kwargs)
+    # other tables of the file: say they were not added
+    for other in doc.sections:
+        if other is section or not other.header or not any(other.header):
+            continue
+        same = module.score(other.header, other.preamble or doc.preamble) > 0
+        what = ("another page table, ignored so nothing is counted twice" if same
+                else "not a page table, ignored")
+        export.warnings.append(Problem(
+            shown, f"table at line {other.header_line} ({', '.join(other.header[:3])}…): {what}",
+            severity="warning", line=other.header_line))
+    return export
+
+
+def _no_format_error(doc, shown: str, forced: str | None) -> TrafficImportError:
+    section = next(s for s in doc.sections if s.header and any(s.header))
+    header = ",".join(section.header)
+    preamble = section.preamble or doc.preamble
+    if forced:
+        return TrafficImportError(
+            shown, f"does not look like a {forced} export: header is {header!r}",
+            line=section.header_line, hint=_MODULES[forced].EXPECTED)
+    ga4_like = any(line.lower().startswith(("start date", "date de début")) for line in preamble)
+    if ga4_like:
+        title = next((line for line in preamble if ":" in line and not line.lower().startswith(
+            ("account", "property", "start", "end", "compte", "propriété", "date"))), "")
+        return TrafficImportError(
+            shown, f"a GA4 report that is not per page ({title or header!r}): its first column "
+                   f"is {section.header[0]!r}", line=section.header_line,
+            hint="export Reports > Engagement > Pages and screens (or an exploration with the "
+                 "Page path dimension)\n" + _format_hint())
+    first = header_key(section.header[0]) if section.header else ""
+    if first in search_console._QUERY_DIMS:
+        return TrafficImportError(
+            shown, f"a Search Console Queries report ({section.header[0]!r}): queries are not "
+                   "pages", line=section.header_line,
+            hint="export the Pages tab (Pages.csv) or give the whole export zip")
+    return TrafficImportError(
+        shown, f"not a known traffic export: header (line {section.header_line}) is {header!r}",
+        line=section.header_line, hint=_format_hint())
+
+
+def _import_zip(path: Path, forced, normalize, progress, ui_language) -> TrafficExport:
+    with zipfile.ZipFile(path) as zf:
+        members = [i for i in zf.infolist() if not i.is_dir()]
+        by_name = {PurePosixPath(i.filename).name.casefold(): i for i in members}
+        names = set(by_name)
+        page_member = None
+        for candidate in ("pages.csv", "pages les plus populaires.csv", "top pages.csv",
+                          "page urls.csv", "urls de page.csv"):
+            if candidate in names:
+                page_member = by_name[candidate]
+                break
+        if page_member is None:
+            csvs = [i for i in members if i.filename.lower().endswith((".csv", ".tsv"))]
+            if len(csvs) == 1:
+                page_member = csvs[0]
+        if page_member is None:
+            raise TrafficImportError(
+                path, "zip without a pages table (looked for Pages.csv / pages.csv); it holds: "
+                      + ", ".join(sorted(i.filename for i in members)[:20]),
+                hint="give the Search Console Performance export zip, the Plausible export zip, "
+                     "or the pages CSV itself")
+        data = zf.read(page_member)
+        extra: dict = {}
+        plausible_like = "visitors.csv" in names or path.name.lower().startswith("plausible")
+        if plausible_like and forced in (None, "plausible"):
+            start, end = plausible.period_from_name(path.name)
+            if start is None and "visitors.csv" in names:
+                start, end = _visitors_period(zf.read(by_name["visitors.csv"]), path)
+            extra = {"start": start, "end": end}
+        elif "dates.csv" in names and forced in (None, "search_console"):
+            dates_doc = read_document(zf.read(by_name["dates.csv"]), path)
+            start, end = search_console.dates_period(dates_doc)
+            extra = {"start": start, "end": end}
+    export = _import_text(data, path, page_member.filename, forced, normalize, progress,
+                          ui_language, extra)
+    if extra and export.start is None:
+        export.start, export.end = extra.get("start"), extra.get("end")
+    return export
+
+
+def _visitors_period(data: bytes, path: Path):
+    doc = read_document(data, path)
+    days = []
+    for section in doc.sections:
+        if not section.header or header_key(section.header[0]) != "date":
+            continue
+        from .csvsource import parse_date
+        for _, cells in section.rows():
+            try:
+                days.append(parse_date(cells[0]))
+            except (ValueError, IndexError):
+                continue
+    return (min(days), max(days)) if days else (None, None)
+
+
+# --------------------------------------------------------------------------- aggregation
+
+# accumulator slots: each summed metric has (sum, seen); each weighted one (sum w*x, sum w)
+_SLOT: dict[str, int] = {}
+for _i, _m in enumerate(SUM_METRICS):
+    _SLOT[_m] = 2 * _i
+_WEIGHTED = ("bounce_rate", "exit_rate", "avg_engaged_seconds", "ctr", "position", "scroll_depth")
+for _i, _m in enumerate(_WEIGHTED):
+    _SLOT[_m] = 2 * len(SUM_METRICS) + 2 * _i
+_ROWS = 2 * (len(SUM_METRICS) + len(_WEIGHTED))
+_WIDTH = _ROWS + 1
+
+
+def _weight_field(metric: str, present: set[str]) -> str | None:
+    """Which count weights a rate when rows or files are combined (never a plain average)."""
+    order = {
+        "bounce_rate": ("entrances", "sessions", "views", "users"),  # bounces / entrances
+        "exit_rate": ("views", "sessions", "users"),                   # exits / pageviews
+        "avg_engaged_seconds": ("users", "views", "sessions"),
+        "ctr": ("impressions",),
+        "position": ("impressions",),
+        "scroll_depth": ("users", "views", "sessions"),
+    }[metric]
+    return next((f for f in order if f in present), None)
+
+
+def _compile_accumulator(present: set[str], *, skip_days: bool, dedupe: bool):
+    """Generate a loop adding an export's rows into per-path accumulators."""
+    lines = ["def run(rows, accs, new, skip, claimed, mine, urls):",
+             "    skipped = dup = nopath = 0",
+             "    for r in rows:",
+             "        p = r.path",
+             "        if p is None:",
+             "            nopath += 1",
+             "            continue"]
+    if skip_days or dedupe:
+        lines.append("        d = r.date")
+    if skip_days:
+        lines += ["        if d in skip:", "            skipped += 1", "            continue"]
+    if dedupe:
+        lines += ["        k = (p, d)", "        if k in claimed:", "            dup += 1",
+                  "            continue", "        mine.add(k)"]
+    lines += ["        a = accs.get(p)",
+              "        if a is None:",
+              "            a = accs[p] = new()",
+              "            urls[p] = {r.url}",
+              "        else:",
+              "            u = urls[p]",
+              "            if len(u) < 20:",
+              "                u.add(r.url)",
+              f"        a[{_ROWS}] += 1"]
+    for m in SUM_METRICS:
+        if m in present:
+            s = _SLOT[m]
+            lines += [f"        v = r.{m}", "        if v is not None:",
+                      f"            a[{s}] += v", f"            a[{s + 1}] = 1"]
+    for m in _WEIGHTED:
+        if m not in present:
+            continue
+        s = _SLOT[m]
+        w = _weight_field(m, present)
+        lines += [f"        v = r.{m}", "        if v is not None:"]
+        if m == "avg_engaged_seconds" and "engaged_seconds_total" in present:
+            lines += ["            t = r.engaged_seconds_total",
+                      "            if v and t is not None:",
+                      f"                a[{s}] += t", f"                a[{s + 1}] += t / v",
+                      "            else:"]
+            indent = "                "
+        else:
+            indent = "            "
+        if w is None:
+            lines += [f"{indent}a[{s}] += v", f"{indent}a[{s + 1}] += 1"]
+        else:
+            lines += [f"{indent}w = r.{w}", f"{indent}if w:",
+                      f"{indent}    a[{s}] += v * w", f"{indent}    a[{s + 1}] += w"]
+    lines.append("    return skipped, dup, nopath")
+    ns: dict = {}
+    exec("\n".join(lines), ns)  # noqa: S102 - generated from fixed metric names
+    return ns["run"]
+
+
+def _span(export: TrafficExport) -> tuple[date | None, date | None]:
+    if export.start and export.end:
+        return export.start, export.end
+    if export.per_day:
+        lo, hi = export.data_dates()
+        return export.start or lo, export.end or hi
+    return export.start, export.end
+
+
+def _days(lo: date, hi: date) -> set[date]:
+    return {lo + timedelta(days=i) for i in range((hi - lo).days + 1)} if hi >= lo else set()
+
+
+def _shown(export: TrafficExport) -> str:
+    return str(export.path) + (f"[{export.member}]" if export.member else "")
+
+
+def aggregate_by_path(exports: Iterable[TrafficExport]) -> PageTrafficMap:
+    """Combine exports into one :class:`PageTraffic` per normalised path.
+
+    Within one source: counts add up (pages, days, files of different periods); rates are
+    weighted averages — bounce rate by entrances (else sessions, views, users), exit rate by
+    views, engagement time by its own basis (total / average), CTR = clicks / impressions,
+    position and CTR weighted by impressions, scroll depth by visitors — never plain averages.
+
+    Overlaps of one source are not counted twice. Files are considered longest period first:
+    a period aggregate overlapping a file already kept is left out (warning); per-day rows on
+    days covered by a kept period file are left out (warning); per-day rows of several files
+    are deduplicated by (path, date), the first (longest) file winning. A period file whose dates
+    are unknown is kept only if it is the only file of its source.
+
+    Different sources stand side by side (:attr:`PageTraffic.sources`); see
+    :class:`~contentkit.analytics.traffic.model.PageTraffic` for the top-level values.
+    Rows keyed only by page title (no path) are left out, with a warning.
+    """
+    result = PageTrafficMap()
+    groups: dict[str, list[TrafficExport]] = {}
+    for export in exports:
+        groups.setdefault(export.source, []).append(export)
+    per_source: dict[str, dict[str, list]] = {}
+    source_urls: dict[str, dict[str, set]] = {}
+    source_span: dict[str, tuple[date | None, date | None]] = {}
+    for source, group in groups.items():
+        accs: dict[str, list] = {}
+        urls: dict[str, set] = {}
+        kept_ranges: list[tuple[date, date, TrafficExport]] = []
+        period_days: set[date] = set()
+        unknown_kept: TrafficExport | None = None
+        with_rows = [e for e in group if e.rows]
+        for e in group:
+            if not e.rows:
+                result.skipped.append(e)
+        order = sorted(range(len(with_rows)), key=lambda i: (
+            0 if all(_span(with_rows[i])) else 1,
+            -((_span(with_rows[i])[1] - _span(with_rows[i])[0]).days if all(_span(with_rows[i])) else 0),
+            i))
+        multi_day = sum(1 for e in with_rows if e.per_day) > 1
+        claimed: set = set()
+        lo_all = hi_all = None
+        for i in order:
+            export = with_rows[i]
+            lo, hi = _span(export)
+            per_day = export.per_day
+            if lo is None or hi is None:
+                if kept_ranges or unknown_kept is not None:
+                    other = unknown_kept or kept_ranges[0][2]
+                    result.warnings.append(Problem(
+                        _shown(export), f"left out: its period is unknown, so it may overlap "
+                                        f"{_shown(other)} ({source}); not counted twice",
+                        severity="warning",
+                        hint="export with the dates in the file (preamble) or in the file name"))
+                    result.skipped.append(export)
+                    continue
+                unknown_kept = export
+            elif not per_day:
+                clash = next((k for k in kept_ranges if lo <= k[1] and k[0] <= hi), None)
+                if clash is None and unknown_kept is not None:
+                    clash = (None, None, unknown_kept)
+                if clash is not None:
+                    result.warnings.append(Problem(
+                        _shown(export), f"left out: {source} {lo} → {hi} overlaps "
+                                        f"{_shown(clash[2])} (kept, longer or first); the same "
+                                        "visits would be counted twice", severity="warning"))
+                    result.skipped.append(export)
+                    continue
+            elif unknown_kept is not None:
+                result.warnings.append(Problem(
+                    _shown(export), f"left out: overlaps {_shown(unknown_kept)} whose period is "
+                                    f"unknown ({source})", severity="warning"))
+                result.skipped.append(export)
+                continue
+            present = set(export.metrics_present)
+            run = _compile_accumulator(present, skip_days=per_day and bool(period_days),
+                                       dedupe=per_day and multi_day)
+            mine: set = set()
+            skipped, dup, untitled = run(export.rows, accs, _new_acc, period_days, claimed, mine,
+                                         urls)
+            claimed |= mine
+            if skipped:
+                result.warnings.append(Problem(
+                    _shown(export), f"{skipped} per-day row(s) left out: their days are covered by "
+                                    f"a {source} period file already counted", severity="warning"))
+            if dup:
+                result.warnings.append(Problem(
+                    _shown(export), f"{dup} per-day row(s) left out: same page and day already "
+                                    f"counted from another {source} file", severity="warning"))
+            if untitled:
+                result.warnings.append(Problem(
+                    _shown(export), f"{untitled} row(s) keyed by page title only (no path) are "
+                                    "not merged by path", severity="warning",
+                    hint="export with the Page path dimension"))
+            if lo is not None and hi is not None:
+                if not per_day:
+                    period_days |= _days(lo, hi)
+                kept_ranges.append((lo, hi, export))
+                lo_all = lo if lo_all is None or lo < lo_all else lo_all
+                hi_all = hi if hi_all is None or hi > hi_all else hi_all
+            result.used.append(export)
+        per_source[source] = accs
+        source_urls[source] = urls
+        source_span[source] = (lo_all, hi_all)
+    # build PageTraffic objects
+    order = [s for s in SOURCES if s in per_source] + [s for s in per_source if s not in SOURCES]
+    for source in order:
+        lo, hi = source_span[source]
+        for path, acc in per_source[source].items():
+            page = result.get(path)
+            if page is None:
+                page = result[path] = PageTraffic(path=path)
+            page.sources[source] = _finish(source, acc, lo, hi)
+            for url in sorted(source_urls[source].get(path, ())):
+                if len(page.urls) < 20 and url not in page.urls:
+                    page.urls.append(url)
+    for page in result.values():
+        for metric in METRICS:
+            for source in order:
+                st = page.sources.get(source)
+                if st is not None and getattr(st, metric) is not None:
+                    setattr(page, metric, getattr(st, metric))
+                    page.metric_sources[metric] = source
+                    break
+    return result
+
+
+def _new_acc() -> list:
+    return [0] * _WIDTH
+
+
+def _finish(source: str, a: list, lo, hi) -> SourceTraffic:
+    st = SourceTraffic(source=source, rows=a[_ROWS], first_date=lo, last_date=hi)
+    for m in SUM_METRICS:
+        s = _SLOT[m]
+        if a[s + 1]:
+            value = a[s]
+            setattr(st, m, int(value) if isinstance(value, float) and value.is_integer()
+                    and m not in ("engaged_seconds_total", "revenue") else value)
+    for m in _WEIGHTED:
+        s = _SLOT[m]
+        if a[s + 1]:
+            setattr(st, m, a[s] / a[s + 1])
+    if st.clicks is not None and st.impressions:
+        st.ctr = st.clicks / st.impressions
+    return st
