@@ -12,7 +12,7 @@ event.
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import date, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -79,8 +79,9 @@ def event_ics(site: Site, a: Article) -> bytes:
     item.add("description", "\n\n".join(lines))
     item.add("location", ev.location or ev.registration_url or url)
     cal.add_component(item)
-    if not utc:
-        cal.add_missing_timezones()
+    if not utc:  # VTIMEZONE covering the event's years only (the default spans 1970-2038)
+        cal.add_missing_timezones(first_date=date(ev.start.year, 1, 1),
+                                  last_date=date((ev.end or ev.start).year + 1, 1, 1))
     return cal.to_ical()
 
 
