@@ -1,0 +1,1 @@
+"""Editorial analytics computed from each article's rendered HTML (prose only)."""

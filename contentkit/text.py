@@ -1,0 +1,365 @@
+"""Prose extraction, word counting and sentence splitting, shared by the site build and analytics.
+
+One word counter serves both the reading time shown on the site and the editorial analytics, so an
+author never sees two different word counts for the same article. Everything here works on the
+*rendered HTML* of an article (the "prose only" source): Markdown is never re-parsed.
+
+Conventions (each one is tested in tests/test_text.py)
+------------------------------------------------------
+Words
+  * A word is a run of letters/digits; an apostrophe (' or ’) or a hyphen between two letters or
+    digits joins, so elided forms are ONE word: ``l'économie``, ``c'est``, ``qu'il``, ``jusqu'à``,
+    ``aujourd'hui``, ``don't``. This is what Word, LibreOffice and Google Docs count, so the
+    figure matches the one the author's editor shows for a "1 500 mots" brief.
+  * Hyphenated compounds are one word (``peut-être``, ``a-t-il``, ``COVID-19``); dashes (– —)
+    and spaced hyphens separate words.
+  * Numbers are one token: ``3.5``, ``3,5``, ``1,234.5``, ``24/03/15``, ``14:30``, and numbers
+    grouped by thousands with U+00A0 / U+202F (any language) or, in French only, a plain space
+    (``1 234,5``): French writers type a plain space as often as a no-break one, whereas in
+    English "in 2 000 cases" is rare and "top 3 100-page reports" would be wrongly merged.
+  * Punctuation and symbols are not words: ``%``, ``€``, ``«``, ``»``, ``—``, ``…``, emoji.
+  * Dotted abbreviations stay one token: ``U.S.``, ``e.g.``, ``J.-C.``.
+
+Sentences: see `split_sentences`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+__all__ = ["ProseBlock", "prose_blocks", "tokenize_words", "count_words", "split_sentences",
+           "reading_time_minutes", "lang_root"]
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def lang_root(lang: str) -> str:
+    """'fr_FR', 'fr-CA', 'FR' -> 'fr'."""
+    return re.split(r"[-_]", (lang or "").strip().lower(), maxsplit=1)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Prose blocks
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProseBlock:
+    """One unit of prose: a paragraph, a heading, a list item, a table cell...
+
+    ``kind`` is 'p', 'h1'..'h6', 'li', 'td', 'th', 'blockquote', 'dt', 'dd', 'caption' (table
+    caption and figcaption) or 'title' (an admonition title such as "Attention"). A paragraph
+    nested in a list item, cell or quotation takes the kind of that container.
+    """
+
+    kind: str
+    text: str
+
+
+# Never prose: code, media, scripts, and navigation/markers the Markdown extensions add.
+_DROP_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "img", "svg", "iframe", "noscript",
+              "template", "object", "embed", "video", "audio", "canvas", "math", "button"}
+_DROP_CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref", "headerlink", "codehilite",
+                 "highlight"}
+# Elements that start a new block; anything else is inline and flows into the current block.
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+               "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote",
+               "div", "section", "article", "aside", "header", "footer", "nav", "main", "figure",
+               "figcaption", "details", "summary", "hr", "address", "form", "fieldset"}
+# Containers whose own name is the kind of the prose inside them.
+_KIND_TAGS = {"li", "td", "th", "dt", "dd", "blockquote", "caption", "h1", "h2", "h3", "h4",
+              "h5", "h6"}
+_TABLE_TAGS = {"table"}
+
+_URL_RE = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}»\"'’”"
+_ORPHAN_PUNCT_RE = re.compile(r"\s+(?=[.,)\]])")  # "du ." / "(voir )" left by a removed URL or code
+_SPACE_RE = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a\u2060\ufeff]+")
+# A no-break space between two digits is a thousands separator: keep the character so that
+# tokenize_words can join "1 234" in any language (a plain space only joins in French).
+_DIGIT_NBSP_RE = re.compile(r"(?<=\d)[\u00a0\u202f\u2007\u2009](?=\d{3}(?!\d))")
+
+
+def _should_drop(el, include_tables: bool) -> bool:
+    tag = el.tag
+    if tag in _DROP_TAGS or (tag in _TABLE_TAGS and not include_tables):
+        return True
+    classes = set((el.get("class") or "").split())
+    if classes & _DROP_CLASSES:
+        return True
+    # Python-Markdown's footnote marker is <sup id="fnref:1"><a class="footnote-ref">1</a></sup>.
+    return tag == "sup" and (el.get("id") or "").startswith("fnref")
+
+
+def _remove_urls(text: str) -> str:
+    def keep_trailing(m: re.Match) -> str:
+        url = m.group(0)
+        stripped = url.rstrip(_URL_TRAILING)
+        return url[len(stripped):]  # the sentence's own punctuation after a URL survives
+    return _URL_RE.sub(keep_trailing, text)
+
+
+def normalize_space(text: str) -> str:
+    """Collapse whitespace to single spaces, keeping a no-break space only between digit groups."""
+    marked = _DIGIT_NBSP_RE.sub("\x00", text)
+    collapsed = _SPACE_RE.sub(" ", marked).strip()
+    return collapsed.replace("\x00", NBSP)
+
+
+class _Collector:
+    def __init__(self, include_tables: bool):
+        self.include_tables = include_tables
+        self.blocks: list[ProseBlock] = []
+
+    def flush(self, buf: list[str], kind: str) -> None:
+        text = _ORPHAN_PUNCT_RE.sub("", normalize_space(_remove_urls("".join(buf))))
+        buf.clear()
+        if any(ch.isalnum() for ch in text):
+            self.blocks.append(ProseBlock(kind, text))
+
+    def walk(self, el, kind: str, buf: list[str]) -> None:
+        """Append el's inline text to buf; flush buf whenever a nested block starts or ends."""
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            if not isinstance(child.tag, str) or _should_drop(child, self.include_tables):
+                # comments and dropped elements vanish, but the text after them is still prose
+                if child.tail:
+                    buf.append(child.tail)
+                continue
+            tag = child.tag.lower()
+            if tag in _BLOCK_TAGS:
+                self.flush(buf, kind)
+                inner_kind = self.kind_for(child, tag, kind)
+                inner: list[str] = []
+                self.walk(child, inner_kind, inner)
+                self.flush(inner, inner_kind)
+            else:
+                if tag == "br":
+                    buf.append(" ")
+                self.walk(child, kind, buf)
+            if child.tail:
+                buf.append(child.tail)
+
+    @staticmethod
+    def kind_for(el, tag: str, parent_kind: str) -> str:
+        if tag == "figcaption":
+            return "caption"
+        if tag in _KIND_TAGS:
+            return tag
+        if tag == "p":
+            if "admonition-title" in (el.get("class") or "").split():
+                return "title"
+            return parent_kind if parent_kind != "p" else "p"
+        return parent_kind  # ul, div, tr...: their loose text belongs to the enclosing kind
+
+
+def prose_blocks(html: str, include_tables: bool = False) -> list[ProseBlock]:
+    """Split rendered article HTML into prose blocks, in document order.
+
+    Dropped: pre/code (inline ``<code>`` too), kbd/samp, script, style, img, svg, iframe and other
+    media, footnote markers and the footnotes section, the ``[TOC]`` block, heading permalinks,
+    and tables unless ``include_tables`` (tables are data, not prose, per the analytics spec).
+    Bare URLs are removed from the text. Nested lists do not duplicate text: a list item's block
+    holds only its own text, each sub-item is its own block.
+    """
+    if not html or not html.strip():
+        return []
+    if re.search(r"<(html|body)[\s>]", html[:2000], re.IGNORECASE):
+        root = lxml.html.document_fromstring(html)
+        body = root.find("body")
+        root = body if body is not None else root
+    else:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    collector = _Collector(include_tables)
+    buf: list[str] = []
+    collector.walk(root, "p", buf)
+    collector.flush(buf, "p")
+    return collector.blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------------
+
+_W = r"[^\W_]"  # a letter or a digit, in any script
+_APOS = "'\u2019\u02bc"  # straight, curly (U+2019) and modifier-letter apostrophes
+_JOIN = (
+    rf"(?:[{_APOS}]|[-\u2010\u2011]|\.-?|/)(?={_W})"  # l'x, peut-être, U.S, J.-C, et/ou, 24/03
+    r"|(?<=\d)[.,:](?=\d)"                            # 3,5  1,234.5  14:30
+)
+_GROUPED = r"(?<![\w.,])\d{1,3}(?:SEP\d{3}(?!\d))+(?:[.,]\d+)?(?![^\W_])"
+_GROUPED_ANY = _GROUPED.replace("SEP", "[\u00a0\u202f\u2007\u2009]")
+_GROUPED_FR = _GROUPED.replace("SEP", "[ \u00a0\u202f\u2007\u2009]")
+_GENERIC = rf"{_W}+(?:(?:{_JOIN}){_W}+)*"
+_TOKEN_RE = {
+    "fr": re.compile(f"{_GROUPED_FR}|{_GENERIC}"),
+    "*": re.compile(f"{_GROUPED_ANY}|{_GENERIC}"),
+}
+
+
+def tokenize_words(text: str, lang: str) -> list[str]:
+    """Words of ``text`` in order, per the conventions in the module docstring.
+
+    Curly and modifier apostrophes are returned as a straight ``'`` so that ``l’économie`` and
+    ``l'économie`` are the same word for every consumer (syllables, first-word checks).
+    """
+    pattern = _TOKEN_RE["fr"] if lang_root(lang) == "fr" else _TOKEN_RE["*"]
+    return [m.group(0).replace("\u2019", "'").replace("\u02bc", "'")
+            for m in pattern.finditer(text)]
+
+
+def count_words(text: str, lang: str) -> int:
+    """Number of words in ``text`` (see `tokenize_words`)."""
+    return len(tokenize_words(text, lang))
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+# Abbreviations after which a period never ends a sentence (titles, "cf.", "e.g."...). Entries
+# starting with a capital are matched exactly ("Me" = Maître, but "me." ends "give it to me.");
+# the others case-insensitively. English titles are common in French business prose too.
+# No "sept." (septembre): "Ils étaient sept. Puis..." must split.
+_TITLES_EN = {"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "St"}
+_ABBR_NEVER = {
+    "fr": _TITLES_EN | {"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Mgr", "Pr", "Ste",
+                        "cf", "ex", "env", "av", "apr", "éd", "coll", "dir", "réf", "tél", "hab",
+                        "resp", "c.-à-d", "c-à-d", "op", "cit", "ibid", "vs", "janv", "févr",
+                        "avr", "juil", "juill", "oct", "nov", "déc"},
+    "en": _TITLES_EN | {"Rev", "Gen", "Col", "Lt", "Sgt", "Capt", "Gov", "Sen", "Rep", "Hon",
+                        "vs", "cf", "approx", "dept", "viz", "Jan", "Feb", "Apr", "Aug", "Sept",
+                        "Oct", "Nov", "Dec"},
+}
+_ABBR_NEVER["*"] = _ABBR_NEVER["fr"] | _ABBR_NEVER["en"]
+# Before a digit only: "p. 12", "no. 5", "fig. 3" (but "Say no. Then..." ends a sentence).
+_ABBR_BEFORE_DIGIT = {"p", "pp", "n", "no", "nos", "nr", "vol", "art", "fig", "chap", "ch",
+                      "sec", "eq", "t", "tome", "env", "ca", "op"}
+# Sentence-final when a capitalised word follows: "..., etc. Ensuite" is two sentences, as is
+# "né en 63 av. J.-C. Son père" or "at 5 p.m. Then"; before a lowercase word they are not.
+_ABBR_TERMINAL = {"etc", "j.-c", "j.c", "a.m", "p.m", "inc", "ltd", "corp", "co", "jr", "al"}
+# Nouns after which a single capital letter is a label, not an initial: "le plan B. Ensuite".
+_LABEL_NOUNS = {"plan", "type", "vitamine", "vitamin", "option", "catégorie", "category",
+                "annexe", "appendix", "niveau", "level", "étape", "step", "phase", "point",
+                "partie", "part", "groupe", "group", "série", "series", "classe", "class",
+                "modèle", "model", "version", "scénario", "scenario", "lettre", "letter",
+                "zone", "bloc", "block", "section", "grade", "note"}
+
+_BOUNDARY_RE = re.compile(
+    r"(?P<punct>[.!?…]+)"                         # terminal punctuation, ellipses included
+    r"(?P<close>(?:[”’\"')\]]|\s*[»”])*)"          # closing quotes/brackets: « Il a dit. »
+    r"(?=\s|$)"
+)
+_OPENERS = "«“‘\"'([{—–-•*¿¡ \u00a0\u202f"
+_DOTTED_ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # U.S, e.g, i.e, a.m
+
+
+def _next_start(rest: str) -> str:
+    """'upper', 'lower', 'digit' or 'end': how the text after a candidate boundary begins."""
+    for ch in rest:
+        if ch in _OPENERS or ch.isspace():
+            continue
+        if ch.isdigit():
+            return "digit"
+        if ch.isupper():
+            return "upper"
+        if ch.islower():
+            return "lower"
+        return "other"
+    return "end"
+
+
+def _previous_word(before: str) -> tuple[str, str]:
+    """The word just before a period, stripped of opening punctuation, and the word before it."""
+    parts = before.split()
+    if not parts:
+        return "", ""
+    word = parts[-1].lstrip("«“‘\"'([{")
+    prev = parts[-2].strip("«»“”‘’\"'()[]{},;:").lower() if len(parts) > 1 else ""
+    return word, prev
+
+
+def _in(word: str, vocabulary: set[str]) -> bool:
+    """Capitalised entries match exactly, lowercase ones in any case ("Etc", "CF")."""
+    return word in vocabulary or word.lower() in vocabulary
+
+
+def _period_ends_sentence(before: str, nxt: str, lang: str) -> bool:
+    if nxt == "lower":  # sentences start with a capital; "p. ex. le", "etc. et", "… puis"
+        return False
+    word, prev = _previous_word(before)
+    if not word or word[-1] in ")]}»”\"'":
+        return True  # "(voir note). Puis": a period after a bracket is never an abbreviation
+    word = word.rstrip(".")
+    never = _ABBR_NEVER.get(lang, _ABBR_NEVER["*"])
+    if _in(word, _ABBR_TERMINAL):
+        return nxt != "digit"
+    if _in(word, never):
+        return False
+    if nxt == "digit" and word.lower() in _ABBR_BEFORE_DIGIT:
+        return False
+    if _DOTTED_ACRONYM.match(word):  # "U.S. Army", "e.g. Python": treated as mid-sentence
+        return False
+    if len(word) == 1 and word.isalpha() and word.isupper() and nxt == "upper":
+        return prev in _LABEL_NOUNS  # "J. Dupont" is an initial; "plan B. Ensuite" is not
+    return True
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Split one prose block into sentences.
+
+    A block's text is at least one sentence, even with no final punctuation (headings, list
+    items, cells). Rules, in order:
+
+    * ``?`` / ``!`` (and ``?!``, ``!!``) end a sentence unless the next word starts in lowercase
+      (« Vraiment ? » s'étonna-t-il).
+    * An ellipsis (``...``, ``…``) ends a sentence only before a capital or a digit.
+    * A period never ends a sentence before a lowercase word, nor inside a number (``3.5``), nor
+      after a title or reference abbreviation (``M.``, ``Mme.``, ``Dr.``, ``Mr.``, ``cf.``,
+      ``p. ex.``, ``e.g.``, ``i.e.``, ``U.S.``, ``av. J.-C.``), nor after an initial (``J.
+      Dupont``) unless the letter follows a label noun (``le plan B. Ensuite``).
+    * ``etc.``, ``J.-C.``, ``a.m.``/``p.m.``, ``Inc.`` end a sentence when a capitalised word
+      follows: in running text ``etc.`` is not followed by a proper noun in practice.
+    * Closing quotes and brackets stay with their sentence: ``« Il a dit. » Puis…`` -> 2.
+
+    Pieces with no word in them (a stray "…") are dropped.
+    """
+    lang = lang_root(lang)
+    text = normalize_space(text)
+    sentences: list[str] = []
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        punct = m.group("punct")
+        nxt = _next_start(text[m.end():])
+        if nxt == "end":
+            break
+        if "?" in punct or "!" in punct or "…" in punct or ".." in punct:
+            ends = nxt != "lower"
+        else:
+            ends = _period_ends_sentence(text[start:m.start()], nxt, lang)
+        if ends:
+            sentences.append(text[start:m.end()].strip())
+            start = m.end()
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if any(ch.isalnum() for ch in s)]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading time
+# --------------------------------------------------------------------------------------------
+
+# Silent reading speeds of adults measured on comparable texts in 17 languages by the IReST study
+# (Trauzettel-Klosinski & Dietz, IOVS 2012): English 228 ± 30 wpm, French 195 ± 26 wpm. French
+# reads slower in words per minute because its words are longer in letters and syllables. We
+# round to 230 / 200 and use 200 for languages without a figure (a conservative estimate).
+_WPM = {"en": 230, "fr": 200}
+_WPM_DEFAULT = 200
+
+
+def reading_time_minutes(words: int, lang: str) -> int:
+    """Minutes to read ``words`` words, rounded to the nearest minute, at least 1."""
+    wpm = _WPM.get(lang_root(lang), _WPM_DEFAULT)
+    return max(1, int(words / wpm + 0.5))
