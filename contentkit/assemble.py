@@ -16,12 +16,13 @@ from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path, PurePosixPath
 
-from slugify import slugify
+from .slugs import slugify
 
 from .config import SiteConfig
 from .content.markdown import render_markdown
 from .content.typography import typeset
 from .content.reader import SourceDocument
+from .text import reading_time_minutes
 from .dates import DateError, filename_date, parse_date
 from .errors import ContentError, ProblemLog
 from .model import (AUTHOR_ROLES, STATUSES, Article, Author, Event, Series, Site, Taxonomy, Term,
@@ -209,11 +210,6 @@ class Assembler:
                    or doc.rendered.first_paragraph_html)
         summary = plain_text(doc.summary_html) if doc.summary_html else shorten(
             plain_text(doc.rendered.first_paragraph_html) or plain_text(doc.rendered.html[:2000]))
-        try:
-            from .text import reading_time_minutes
-        except ImportError:  # TEMPORARY until contentkit/text.py lands
-            def reading_time_minutes(words, lang):
-                return max(1, round(words / 220))
 
         article = Article(
             source=rel, kind=doc.kind, title=title, slug=slug, url=url, output=output_path(url_path),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..errors import ContentError
 from .frontmatter import decode_source, split_front_matter
+from ..text import count_words, prose_blocks
 from .markdown import ENGINE_VERSION, RenderedMarkdown, render_inline, render_markdown
 
 
@@ -57,9 +58,4 @@ def read_document(data: bytes, rel: str, kind: str, default_lang: str) -> Source
 
 def count_prose_words(html: str, lang: str) -> int:
     """Words of prose (no code, no tables): the one count that reading time and analytics share."""
-    try:
-        from ..text import count_words, prose_blocks
-    except ImportError:  # TEMPORARY until contentkit/text.py lands
-        import re
-        return len(re.findall(r"\w+", re.sub(r"<pre.*?</pre>|<[^>]+>", " ", html, flags=re.S)))
     return sum(count_words(block.text, lang) for block in prose_blocks(html))
