@@ -1,0 +1,310 @@
+"""Per-article analysis of a site: text measures, readability, editorial checks, topic depth.
+
+    Site ──select_articles──▶ [Article]  (posts; published, or every status with drafts)
+      per article (cached by content hash, computed in worker processes when many):
+         html ─text_measures──▶ TextMeasures          readability.py
+         html ─depth_features─▶ DepthFeatures         depth.py
+      site-wide (always recomputed: it depends on every article):
+         score_depth ─▶ DepthResult (clusters, key terms, originality)
+      ─▶ [ArticleAnalysis] + summary ─▶ AnalysisReport ─▶ outputs.py (CSV, JSON, terminal)
+
+Other analyses (traffic, length norms) extend the report without touching this module: they add
+per-article values to ``ArticleAnalysis.extra`` and top-level blocks to ``AnalysisReport.extra``;
+outputs.py writes both (see `outputs.Column` for extra CSV columns).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import statistics
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from contentkit import __version__
+from contentkit.analytics.depth import (FEATURES_VERSION, DepthDoc, DepthFeatures, DepthResult,
+                                        depth_features, score_depth, site_hosts)
+from contentkit.analytics.readability import (MIN_WORDS, Check, ReadabilityScores, TextMeasures,
+                                              editorial_checks, editorial_hints,
+                                              readability_scores, text_measures)
+from contentkit.content.cache import CACHE_DIR
+from contentkit.model import Article, Site
+from contentkit.text import lang_root
+
+__all__ = ["ANALYSIS_VERSION", "ArticleFeatures", "ArticleAnalysis", "AnalysisReport",
+           "AnalysisCache", "select_articles", "analyze_site", "spearman"]
+
+# Bump when anything cached per article changes meaning (measures, features).
+ANALYSIS_VERSION = f"a1-{FEATURES_VERSION}"
+GENERATOR = f"contentkit {__version__}"
+PARALLEL_MIN = 200  # articles to compute before worker processes are worth their start-up
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """Everything computed from one article alone: depends on its HTML, language, site hosts."""
+
+    measures: TextMeasures
+    depth: DepthFeatures
+
+
+@dataclass
+class ArticleAnalysis:
+    source: str                 # Markdown file relative to the site folder (Article.source)
+    url: str
+    title: str
+    kind: str
+    status: str
+    date: datetime | None
+    lang: str
+    category: str               # category name ("" if none)
+    tags: list[str]             # tag names
+    authors: list[str]          # author ids
+    measures: TextMeasures
+    readability: ReadabilityScores
+    checks: list[Check]
+    depth: DepthResult
+    hints: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)  # added by other analyses (traffic...)
+
+    @property
+    def words(self) -> int:
+        return self.measures.words
+
+    @property
+    def sentences(self) -> int:
+        return self.measures.sentences
+
+
+@dataclass
+class AnalysisReport:
+    generator: str
+    site: dict[str, Any]        # {title, language, articles}
+    articles: list[ArticleAnalysis]
+    summary: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)  # top-level blocks, e.g. "length_norm"
+    timings: dict[str, float] = field(default_factory=dict)  # not written to the outputs
+
+
+# ------------------------------------------------------------------------------ cache
+
+class AnalysisCache:
+    """``.contentkit-cache/analysis-<version>.pickle``: article key -> ArticleFeatures.
+
+    Like the document cache, an optimisation only: unreadable or stale files are ignored, and
+    only the entries used by the last run are kept.
+    """
+
+    def __init__(self, root: Path):
+        self.dir = Path(root) / CACHE_DIR
+        self.path = self.dir / f"analysis-{ANALYSIS_VERSION}.pickle"
+        self._old: dict[str, ArticleFeatures] = {}
+        self._new: dict[str, ArticleFeatures] = {}
+        self.corrupted = False
+
+    def load(self) -> "AnalysisCache":
+        try:
+            with open(self.path, "rb") as fh:
+                header, entries = pickle.load(fh)
+            if header == (ANALYSIS_VERSION, __version__) and isinstance(entries, dict):
+                self._old = entries
+        except FileNotFoundError:
+            pass
+        except Exception:
+            self.corrupted = True
+        return self
+
+    def get(self, key: str) -> ArticleFeatures | None:
+        value = self._old.get(key)
+        if value is not None:
+            self._new[key] = value
+        return value
+
+    def put(self, key: str, value: ArticleFeatures) -> None:
+        self._new[key] = value
+
+    def save(self) -> None:
+        if self._new.keys() == self._old.keys() and not self.corrupted:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".analysis-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(((ANALYSIS_VERSION, __version__), self._new), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _key(html: str, lang: str, hosts: tuple[str, ...]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (ANALYSIS_VERSION, lang, "\x00".join(hosts), html):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _extract(job: tuple[str, str, tuple[str, ...]]) -> ArticleFeatures:
+    html, lang, hosts = job
+    return ArticleFeatures(text_measures(html, lang), depth_features(html, lang, hosts))
+
+
+# ------------------------------------------------------------------------------ analysis
+
+def select_articles(site: Site) -> list[Article]:
+    """The posts the report covers, sorted by source path (the order of every output).
+
+    ``site`` already holds only what the options allowed (published posts, or drafts too).
+    """
+    return sorted(site.posts, key=lambda a: a.source)
+
+
+def article_lang(article: Article, site: Site) -> str:
+    return lang_root(article.lang or site.config.language) or "fr"
+
+
+def _depth_hints(a: ArticleAnalysis) -> list[str]:
+    fr = lang_root(a.lang) == "fr"
+    d, m = a.depth, a.measures
+    hints = []
+    evidence = d.component("evidence").details["counts"]
+    if m.words >= MIN_WORDS and evidence["sources"] == 0:
+        hints.append("aucune source citée (pas de lien vers une source externe)" if fr
+                     else "no source cited (no link to an external source)")
+    if m.words >= 300 and evidence["figures"] == 0:
+        hints.append("aucun chiffre pour étayer le propos" if fr
+                     else "no figures to back the argument")
+    if d.missing_terms:
+        terms = ", ".join(d.missing_terms)
+        hints.append(f"termes clés du sujet absents : {terms}" if fr
+                     else f"key terms of the topic missing: {terms}")
+    if d.near_duplicate_of:
+        hints.append(f"quasi-doublon de {d.near_duplicate_of}" if fr
+                     else f"near-duplicate of {d.near_duplicate_of}")
+    return hints
+
+
+def analyze_site(site: Site, cache: AnalysisCache | None = None,
+                 workers: int | None = None) -> AnalysisReport:
+    """Analyse every selected article of ``site`` (see `select_articles`)."""
+    import time
+
+    t0 = time.perf_counter()
+    articles = select_articles(site)
+    config = site.config
+    hosts = site_hosts(config.base_url, getattr(config.publisher, "url", "") or "")
+    langs = [article_lang(a, site) for a in articles]
+    keys = [_key(a.html, lang, hosts) for a, lang in zip(articles, langs)]
+
+    features: list[ArticleFeatures | None] = [cache.get(k) if cache else None for k in keys]
+    todo = [i for i, f in enumerate(features) if f is None]
+    jobs = [(articles[i].html, langs[i], hosts) for i in todo]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(jobs) >= PARALLEL_MIN and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            computed = list(pool.map(_extract, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
+    else:
+        computed = [_extract(job) for job in jobs]
+    for i, f in zip(todo, computed):
+        features[i] = f
+        if cache is not None:
+            cache.put(keys[i], f)
+    t1 = time.perf_counter()
+
+    docs = [DepthDoc(source=a.source, lang=lang, words=f.measures.words,
+                     groups=_groups(a), features=f.depth)
+            for a, lang, f in zip(articles, langs, features)]
+    depths = score_depth(docs)
+    t2 = time.perf_counter()
+
+    analyses: list[ArticleAnalysis] = []
+    for a, lang, f, depth in zip(articles, langs, features, depths):
+        measures = f.measures
+        item = ArticleAnalysis(
+            source=a.source, url=a.url, title=a.title, kind=a.kind, status=a.status,
+            date=a.date, lang=lang, category=a.category.name if a.category else "",
+            tags=[t.name for t in a.tags], authors=[p.id for p in a.authors],
+            measures=measures, readability=readability_scores(measures),
+            checks=editorial_checks(measures, lang), depth=depth, hints=[])
+        item.hints = editorial_hints(measures, lang, extra=_depth_hints(item))
+        analyses.append(item)
+
+    report = AnalysisReport(
+        generator=GENERATOR,
+        site={"title": config.title, "language": config.language, "articles": len(analyses)},
+        articles=analyses, summary=summarize(analyses))
+    report.timings = {"features": t1 - t0, "depth": t2 - t1,
+                      "total": time.perf_counter() - t0, "computed": float(len(jobs))}
+    return report
+
+
+def _groups(a: Article) -> tuple[str, ...]:
+    groups = {f"category:{c.slug}" for c in a.categories[:1]}
+    groups |= {f"tag:{t.slug}" for t in a.tags}
+    return tuple(sorted(groups))
+
+
+# ------------------------------------------------------------------------------ summary
+
+def spearman(x: list[float], y: list[float]) -> float | None:
+    """Spearman's rank correlation, None when undefined (fewer than 3 points, a constant)."""
+    if len(x) < 3 or len(set(x)) < 2 or len(set(y)) < 2:
+        return None
+    from scipy.stats import spearmanr
+
+    rho = spearmanr(x, y).statistic
+    return float(rho)
+
+
+def _median(values: list[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def summarize(analyses: list[ArticleAnalysis]) -> dict[str, Any]:
+    words = [a.words for a in analyses]
+    scores = [a.depth.score for a in analyses]
+    formulas: dict[str, list[float]] = {}
+    for a in analyses:
+        for name, value in a.readability.scores.items():
+            formulas.setdefault(name, [])
+            if value is not None:
+                formulas[name].append(value)
+    checks: dict[str, int] = {}
+    for a in analyses:
+        for c in a.checks:
+            checks[c.name] = checks.get(c.name, 0) + int(c.passed)
+    components: dict[str, Any] = {}
+    for name in ("coverage", "subtopics", "evidence", "originality"):
+        pts = [(a.words, a.depth.component(name).points) for a in analyses
+               if a.depth.component(name).points is not None]
+        components[name] = {
+            "median_points": _median([p for _, p in pts]),
+            "spearman_words": spearman([w for w, _ in pts], [p for _, p in pts]),
+            "not_applicable": len(analyses) - len(pts),
+        }
+    pairs = sorted({tuple(sorted((a.source, a.depth.near_duplicate_of)))
+                    for a in analyses if a.depth.near_duplicate_of})
+    by_source = {a.source: a for a in analyses}
+    near = []
+    for s1, s2 in pairs:
+        sim = by_source[s1].depth.most_similar
+        jac = sim["jaccard"] if sim and sim["source"] == s2 else by_source[s2].depth.most_similar["jaccard"]
+        near.append({"source": s1, "other": s2, "jaccard": jac})
+    return {
+        "articles": len(analyses),
+        "words": {"total": sum(words), "median": _median(words),
+                  "min": min(words, default=None), "max": max(words, default=None)},
+        "too_short_to_score": sum(1 for a in analyses if a.readability.reason),
+        "readability_median": {name: _median(v) for name, v in sorted(formulas.items())},
+        "checks_passed": {name: {"passed": n, "articles": len(analyses)}
+                          for name, n in checks.items()},
+        "depth": {
+            "median": _median(scores), "mean": statistics.fmean(scores) if scores else None,
+            "min": min(scores, default=None), "max": max(scores, default=None),
+            "spearman_words": spearman(words, scores),
+            "components": components,
+        },
+        "near_duplicates": near,
+    }

@@ -1,0 +1,332 @@
+"""Outputs of `contentkit analyze`: ``articles.csv``, ``analysis.json`` and a terminal table.
+
+All three show the same numbers. Floats are rounded once, here, to ``DIGITS`` decimals, so the
+same input always gives byte-identical files (articles are in `select_articles` order: by
+source path). The JSON shape and the CSV columns are documented in docs/analytics.md; other
+analyses add CSV columns with `Column` and JSON data through ``ArticleAnalysis.extra`` /
+``AnalysisReport.extra``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
+from contentkit.analytics.depth import correlation_note
+
+__all__ = ["DIGITS", "Column", "CSV_COLUMNS", "rounded", "article_record", "report_record",
+           "write_json", "write_csv", "write_outputs", "print_table", "excel_safe",
+           "CSV_NAME", "JSON_NAME"]
+
+DIGITS = 3
+CSV_NAME = "articles.csv"
+JSON_NAME = "analysis.json"
+_FORMULAS = ("flesch_kandel_moles", "flesch_reading_ease", "flesch_kincaid_grade", "lix")
+_COMPONENTS = ("coverage", "subtopics", "evidence", "originality")
+_CHECKS = ("long_sentences", "paragraph_length", "subheading_distribution",
+           "consecutive_sentences")
+
+
+def rounded(value: Any) -> Any:
+    """Round every float of a JSON-like value to DIGITS decimals (NaN/inf become None)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        r = round(value, DIGITS)
+        return 0.0 if r == 0 else r  # no "-0.0"
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return rounded(value.item())
+    return value
+
+
+# ------------------------------------------------------------------------------ JSON
+
+def article_record(a: ArticleAnalysis) -> dict[str, Any]:
+    m = a.measures
+    depth = a.depth
+    record = {
+        "source": a.source,
+        "url": a.url,
+        "title": a.title,
+        "date": a.date.date().isoformat() if a.date else None,
+        "datetime": a.date.isoformat() if a.date else None,
+        "lang": a.lang,
+        "kind": a.kind,
+        "status": a.status,
+        "category": a.category,
+        "tags": a.tags,
+        "authors": a.authors,
+        "words": m.words,
+        "sentences": m.sentences,
+        "paragraphs": m.paragraphs,
+        "reading_time_min": m.reading_time_min,
+        "readability": dict(a.readability.scores),
+        "readability_note": a.readability.reason,
+        "measures": {
+            "avg_sentence_words": m.avg_sentence_words,
+            "long_sentences": m.long_sentences,
+            "long_sentence_share": m.long_sentence_share,
+            "sentences_over_35": m.sentences_over_35,
+            "longest_paragraph_words": m.longest_paragraph_words,
+            "paragraphs_over_150": m.paragraphs_over_150,
+            "subheadings": m.subheadings,
+            "max_words_between_subheadings": m.max_words_between_subheadings,
+            "words_before_first_subheading": m.words_before_first_subheading,
+            "consecutive_same_start": m.consecutive_same_start,
+            "consecutive_same_start_word": m.consecutive_same_start_word,
+            "syllables": m.syllables,
+            "long_words": m.long_words,
+        },
+        "checks": [asdict(c) for c in a.checks],
+        "depth": {
+            "score": depth.score,
+            "components": [
+                {"name": c.name, "value": c.value, "points": c.points, "max_points": c.max_points,
+                 "explanation": c.explanation, "to_improve": c.to_improve, "details": c.details}
+                for c in depth.components],
+            "key_terms": depth.key_terms,
+            "missing_terms": depth.missing_terms,
+            "cluster_articles": depth.cluster_articles,
+            "reused_share": depth.reused_share,
+            "most_similar": depth.most_similar,
+            "near_duplicate_of": depth.near_duplicate_of,
+        },
+        "hints": a.hints,
+    }
+    if a.extra:
+        record.update(a.extra)
+    return rounded(record)
+
+
+def report_record(report: AnalysisReport) -> dict[str, Any]:
+    record = {
+        "generator": report.generator,
+        "site": report.site,
+        "articles": [article_record(a) for a in report.articles],
+        "summary": report.summary,
+    }
+    record.update(report.extra)
+    return rounded(record)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_json(report: AnalysisReport, path: Path) -> None:
+    text = json.dumps(report_record(report), ensure_ascii=False, indent=2) + "\n"
+    _atomic_write(path, text.encode("utf-8"))
+
+
+# ------------------------------------------------------------------------------ CSV
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: a stable name and how to read its value from an analysis."""
+
+    name: str
+    get: Callable[[ArticleAnalysis], Any]
+
+
+def _component(name: str, attr: str) -> Callable[[ArticleAnalysis], Any]:
+    return lambda a: getattr(a.depth.component(name), attr)
+
+
+def _check(name: str) -> Callable[[ArticleAnalysis], Any]:
+    def get(a: ArticleAnalysis) -> str:
+        c = next(c for c in a.checks if c.name == name)
+        return "within" if c.passed else "beyond"
+    return get
+
+
+def _evidence(key: str) -> Callable[[ArticleAnalysis], Any]:
+    return lambda a: a.depth.component("evidence").details["counts"][key]
+
+
+CSV_COLUMNS: list[Column] = [
+    Column("source", lambda a: a.source),
+    Column("url", lambda a: a.url),
+    Column("title", lambda a: a.title),
+    Column("date", lambda a: a.date.date().isoformat() if a.date else ""),
+    Column("lang", lambda a: a.lang),
+    Column("kind", lambda a: a.kind),
+    Column("status", lambda a: a.status),
+    Column("category", lambda a: a.category),
+    Column("tags", lambda a: "; ".join(a.tags)),
+    Column("authors", lambda a: "; ".join(a.authors)),
+    Column("words", lambda a: a.measures.words),
+    Column("sentences", lambda a: a.measures.sentences),
+    Column("paragraphs", lambda a: a.measures.paragraphs),
+    Column("reading_time_min", lambda a: a.measures.reading_time_min),
+    Column("avg_sentence_words", lambda a: a.measures.avg_sentence_words),
+    Column("long_sentence_share", lambda a: a.measures.long_sentence_share),
+    Column("sentences_over_35", lambda a: a.measures.sentences_over_35),
+    Column("longest_paragraph_words", lambda a: a.measures.longest_paragraph_words),
+    Column("subheadings", lambda a: a.measures.subheadings),
+    Column("max_words_between_subheadings", lambda a: a.measures.max_words_between_subheadings),
+    *[Column(f, (lambda name: lambda a: a.readability.scores.get(name))(f)) for f in _FORMULAS],
+    Column("readability_note", lambda a: a.readability.reason or ""),
+    *[Column(f"check_{c}", _check(c)) for c in _CHECKS],
+    Column("depth_score", lambda a: a.depth.score),
+    *[Column(f"depth_{c}_points", _component(c, "points")) for c in _COMPONENTS],
+    Column("key_term_coverage", _component("coverage", "value")),
+    Column("cluster_articles", lambda a: a.depth.cluster_articles),
+    Column("developed_sections", _component("subtopics", "value")),
+    Column("evidence_per_1000_words", _component("evidence", "value")),
+    Column("figures", _evidence("figures")),
+    Column("percentages", _evidence("percentages")),
+    Column("dates", _evidence("dates")),
+    Column("external_sources", _evidence("sources")),
+    Column("quotes", _evidence("quotes")),
+    Column("tables", _evidence("tables")),
+    Column("reused_share", lambda a: a.depth.reused_share),
+    Column("most_similar", lambda a: (a.depth.most_similar or {}).get("source", "")),
+    Column("most_similar_jaccard", lambda a: (a.depth.most_similar or {}).get("jaccard")),
+    Column("near_duplicate_of", lambda a: a.depth.near_duplicate_of or ""),
+    Column("missing_terms", lambda a: "; ".join(a.depth.missing_terms)),
+    Column("hints", lambda a: " | ".join(a.hints)),
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """Text cells that Excel/LibreOffice would read as a formula get a leading apostrophe.
+
+    Numbers are left alone (a negative grade level stays a number).
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    value = rounded(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return excel_safe(value)
+
+
+def csv_bytes(report: AnalysisReport, extra_columns: Sequence[Column] = ()) -> bytes:
+    columns = [*CSV_COLUMNS, *extra_columns]
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for a in report.articles:
+        writer.writerow([_cell(c.get(a)) for c in columns])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def write_csv(report: AnalysisReport, path: Path, extra_columns: Sequence[Column] = ()) -> None:
+    _atomic_write(path, csv_bytes(report, extra_columns))
+
+
+def write_outputs(report: AnalysisReport, out_dir: Path,
+                  extra_columns: Sequence[Column] = ()) -> list[Path]:
+    out_dir = Path(out_dir)
+    csv_path, json_path = out_dir / CSV_NAME, out_dir / JSON_NAME
+    write_csv(report, csv_path, extra_columns)
+    write_json(report, json_path)
+    return [csv_path, json_path]
+
+
+# ------------------------------------------------------------------------------ terminal
+
+def _main_readability(a: ArticleAnalysis) -> str:
+    scores = a.readability.scores
+    for name, label in (("flesch_kandel_moles", "FKM"), ("flesch_reading_ease", "FRE"),
+                        ("lix", "LIX")):
+        if name in scores:
+            value = scores[name]
+            return "—" if value is None else f"{label} {value:.0f}"
+    return "—"
+
+
+def _pts(a: ArticleAnalysis, name: str) -> str:
+    c = a.depth.component(name)
+    return "n/a" if c.points is None else f"{c.points:.0f}"
+
+
+def print_table(report: AnalysisReport, console, extra_columns: Sequence[Column] = (),
+                limit: int = 200) -> None:
+    """The readable summary: one row per article, then the site-wide figures."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{report.site['title']} — {len(report.articles)} articles",
+                  show_lines=False, header_style="bold", expand=False)
+    table.add_column("Article", overflow="ellipsis", max_width=46, no_wrap=True)
+    table.add_column("Lang")
+    table.add_column("Words", justify="right")
+    table.add_column("Readab.", justify="right")
+    table.add_column("Long sent.", justify="right")
+    table.add_column("Conv.", justify="right")
+    table.add_column("Depth", justify="right", style="bold")
+    table.add_column("Cov/35", justify="right")
+    table.add_column("Sub/20", justify="right")
+    table.add_column("Evid/25", justify="right")
+    table.add_column("Orig/20", justify="right")
+    for col in extra_columns:
+        table.add_column(col.name, justify="right")
+    table.add_column("Hints", justify="right")
+    rows = report.articles
+    shown = rows if len(rows) <= limit else sorted(rows, key=lambda a: (a.depth.score, a.source))[:limit]
+    for a in shown:
+        passed = sum(c.passed for c in a.checks)
+        cells = [a.title, a.lang, f"{a.words}", _main_readability(a),
+                 f"{100 * a.measures.long_sentence_share:.0f}%", f"{passed}/{len(a.checks)}",
+                 f"{a.depth.score}", _pts(a, "coverage"), _pts(a, "subtopics"),
+                 _pts(a, "evidence"), _pts(a, "originality")]
+        cells += ["" if (v := _cell(col.get(a))) == "" else str(v) for col in extra_columns]
+        cells.append(str(len(a.hints)))
+        table.add_row(*(Text(c) for c in cells))  # titles are text, never rich markup
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"(the {limit} lowest depth scores are shown; every article is in the CSV)")
+    s = report.summary
+    d = s["depth"]
+    rho = d["spearman_words"]
+    words = s["words"]
+    if report.articles:
+        console.print(
+            f"Depth: median {d['median']:.0f}, range {d['min']}–{d['max']}. "
+            f"Spearman correlation of depth with length: "
+            f"{'n/a' if rho is None else f'{rho:.2f}'} ({correlation_note(rho)}); "
+            f"words: median {words['median']:.0f}, range {words['min']}–{words['max']}.")
+        per = ", ".join(f"{name} {v['spearman_words']:.2f}" for name, v in d["components"].items()
+                        if v["spearman_words"] is not None)
+        if per:
+            console.print(f"  by component (points vs words): {per}")
+    if s["too_short_to_score"]:
+        console.print(f"{s['too_short_to_score']} article(s) too short to score readability "
+                      "(under 100 words).")
+    for pair in s["near_duplicates"]:
+        console.print(f"near-duplicates: {pair['source']} ↔ {pair['other']} "
+                      f"(Jaccard {pair['jaccard']:.2f})", markup=False)
