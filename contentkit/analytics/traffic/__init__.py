@@ -50,7 +50,7 @@ from contentkit.errors import Problem
 
 from . import bigquery, ga4, matomo, plausible, search_console, universal
 from .bigquery import BIGQUERY_SQL
-from .csvsource import header_key, read_document
+from .csvsource import gc_paused, header_key, read_document
 from .model import (METRICS, SOURCES, SUM_METRICS, PageTraffic, PageTrafficMap, SourceTraffic,
                     TrafficExport, TrafficImportError, TrafficRow)
 from .urls import make_normalizer, normalize_url
@@ -352,6 +352,109 @@ def _shown(export: TrafficExport) -> str:
     return str(export.path) + (f"[{export.member}]" if export.member else "")
 
 
+def _host_groups(group: list[TrafficExport]) -> list[list[TrafficExport]]:
+    """Split one source's exports into sets that may overlap: exports whose rows are all full
+    URLs of disjoint hosts (two different sites) cannot count the same visits."""
+    subgroups: list[list] = []  # [hosts or None, members]
+    for export in group:
+        hosts = _hosts(export)
+        target = next((entry for entry in subgroups
+                       if hosts is None or entry[0] is None or hosts & entry[0]), None)
+        if target is None:
+            subgroups.append([hosts, [export]])
+        else:
+            target[1].append(export)
+            target[0] = None if hosts is None or target[0] is None else target[0] | hosts
+    return [members for _, members in subgroups]
+
+
+def _hosts(export: TrafficExport) -> set[str] | None:
+    """Hosts of an export whose every row is a full URL, else None (paths: host unknown)."""
+    from .urls import normalize_host
+
+    hosts: set[str] = set()
+    for row in export.rows:
+        if "://" not in row.url:
+            return None
+        hosts.add(normalize_host(row.url))
+    return hosts or None
+
+
+def _merge_group(source: str, with_rows: list[TrafficExport], accs: dict, urls: dict,
+                 result: PageTrafficMap) -> tuple[date | None, date | None]:
+    """Add one group of possibly overlapping exports of ``source`` into ``accs``."""
+    kept_ranges: list[tuple[date, date, TrafficExport]] = []
+    period_days: set[date] = set()
+    unknown_kept: TrafficExport | None = None
+    lo_all = hi_all = None
+    order = sorted(range(len(with_rows)), key=lambda i: (
+        0 if all(_span(with_rows[i])) else 1,
+        -((_span(with_rows[i])[1] - _span(with_rows[i])[0]).days if all(_span(with_rows[i])) else 0),
+        i))
+    multi_day = sum(1 for e in with_rows if e.per_day) > 1
+    claimed: set = set()
+    for i in order:
+        export = with_rows[i]
+        lo, hi = _span(export)
+        per_day = export.per_day
+        if lo is None or hi is None:
+            if kept_ranges or unknown_kept is not None:
+                other = unknown_kept or kept_ranges[0][2]
+                result.warnings.append(Problem(
+                    _shown(export), f"left out: its period is unknown, so it may overlap "
+                                    f"{_shown(other)} ({source}); not counted twice",
+                    severity="warning",
+                    hint="export with the dates in the file (preamble) or in the file name"))
+                result.skipped.append(export)
+                continue
+            unknown_kept = export
+        elif not per_day:
+            clash = next((k for k in kept_ranges if lo <= k[1] and k[0] <= hi), None)
+            if clash is None and unknown_kept is not None:
+                clash = (None, None, unknown_kept)
+            if clash is not None:
+                result.warnings.append(Problem(
+                    _shown(export), f"left out: {source} {lo} → {hi} overlaps "
+                                    f"{_shown(clash[2])} (kept, longer or first); the same "
+                                    "visits would be counted twice", severity="warning"))
+                result.skipped.append(export)
+                continue
+        elif unknown_kept is not None:
+            result.warnings.append(Problem(
+                _shown(export), f"left out: overlaps {_shown(unknown_kept)} whose period is "
+                                f"unknown ({source})", severity="warning"))
+            result.skipped.append(export)
+            continue
+        present = set(export.metrics_present)
+        run = _compile_accumulator(present, skip_days=per_day and bool(period_days),
+                                   dedupe=per_day and multi_day)
+        mine: set = set()
+        skipped, dup, untitled = run(export.rows, accs, _new_acc, period_days, claimed, mine,
+                                     urls)
+        claimed |= mine
+        if skipped:
+            result.warnings.append(Problem(
+                _shown(export), f"{skipped} per-day row(s) left out: their days are covered by "
+                                f"a {source} period file already counted", severity="warning"))
+        if dup:
+            result.warnings.append(Problem(
+                _shown(export), f"{dup} per-day row(s) left out: same page and day already "
+                                f"counted from another {source} file", severity="warning"))
+        if untitled:
+            result.warnings.append(Problem(
+                _shown(export), f"{untitled} row(s) keyed by page title only (no path) are "
+                                "not merged by path", severity="warning",
+                hint="export with the Page path dimension"))
+        if lo is not None and hi is not None:
+            if not per_day:
+                period_days |= _days(lo, hi)
+            kept_ranges.append((lo, hi, export))
+            lo_all = lo if lo_all is None or lo < lo_all else lo_all
+            hi_all = hi if hi_all is None or hi > hi_all else hi_all
+        result.used.append(export)
+    return lo_all, hi_all
+
+
 def aggregate_by_path(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     """Combine exports into one :class:`PageTraffic` per normalised path.
 
@@ -370,6 +473,11 @@ def aggregate_by_path(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     :class:`~contentkit.analytics.traffic.model.PageTraffic` for the top-level values.
     Rows keyed only by page title (no path) are left out, with a warning.
     """
+    with gc_paused():
+        return _aggregate(exports)
+
+
+def _aggregate(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     result = PageTrafficMap()
     groups: dict[str, list[TrafficExport]] = {}
     for export in exports:
@@ -380,79 +488,16 @@ def aggregate_by_path(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     for source, group in groups.items():
         accs: dict[str, list] = {}
         urls: dict[str, set] = {}
-        kept_ranges: list[tuple[date, date, TrafficExport]] = []
-        period_days: set[date] = set()
-        unknown_kept: TrafficExport | None = None
-        with_rows = [e for e in group if e.rows]
+        lo_all = hi_all = None
         for e in group:
             if not e.rows:
                 result.skipped.append(e)
-        order = sorted(range(len(with_rows)), key=lambda i: (
-            0 if all(_span(with_rows[i])) else 1,
-            -((_span(with_rows[i])[1] - _span(with_rows[i])[0]).days if all(_span(with_rows[i])) else 0),
-            i))
-        multi_day = sum(1 for e in with_rows if e.per_day) > 1
-        claimed: set = set()
-        lo_all = hi_all = None
-        for i in order:
-            export = with_rows[i]
-            lo, hi = _span(export)
-            per_day = export.per_day
-            if lo is None or hi is None:
-                if kept_ranges or unknown_kept is not None:
-                    other = unknown_kept or kept_ranges[0][2]
-                    result.warnings.append(Problem(
-                        _shown(export), f"left out: its period is unknown, so it may overlap "
-                                        f"{_shown(other)} ({source}); not counted twice",
-                        severity="warning",
-                        hint="export with the dates in the file (preamble) or in the file name"))
-                    result.skipped.append(export)
-                    continue
-                unknown_kept = export
-            elif not per_day:
-                clash = next((k for k in kept_ranges if lo <= k[1] and k[0] <= hi), None)
-                if clash is None and unknown_kept is not None:
-                    clash = (None, None, unknown_kept)
-                if clash is not None:
-                    result.warnings.append(Problem(
-                        _shown(export), f"left out: {source} {lo} → {hi} overlaps "
-                                        f"{_shown(clash[2])} (kept, longer or first); the same "
-                                        "visits would be counted twice", severity="warning"))
-                    result.skipped.append(export)
-                    continue
-            elif unknown_kept is not None:
-                result.warnings.append(Problem(
-                    _shown(export), f"left out: overlaps {_shown(unknown_kept)} whose period is "
-                                    f"unknown ({source})", severity="warning"))
-                result.skipped.append(export)
-                continue
-            present = set(export.metrics_present)
-            run = _compile_accumulator(present, skip_days=per_day and bool(period_days),
-                                       dedupe=per_day and multi_day)
-            mine: set = set()
-            skipped, dup, untitled = run(export.rows, accs, _new_acc, period_days, claimed, mine,
-                                         urls)
-            claimed |= mine
-            if skipped:
-                result.warnings.append(Problem(
-                    _shown(export), f"{skipped} per-day row(s) left out: their days are covered by "
-                                    f"a {source} period file already counted", severity="warning"))
-            if dup:
-                result.warnings.append(Problem(
-                    _shown(export), f"{dup} per-day row(s) left out: same page and day already "
-                                    f"counted from another {source} file", severity="warning"))
-            if untitled:
-                result.warnings.append(Problem(
-                    _shown(export), f"{untitled} row(s) keyed by page title only (no path) are "
-                                    "not merged by path", severity="warning",
-                    hint="export with the Page path dimension"))
-            if lo is not None and hi is not None:
-                if not per_day:
-                    period_days |= _days(lo, hi)
-                kept_ranges.append((lo, hi, export))
+        for subgroup in _host_groups([e for e in group if e.rows]):
+            lo, hi = _merge_group(source, subgroup, accs, urls, result)
+            if lo is not None:
                 lo_all = lo if lo_all is None or lo < lo_all else lo_all
+            if hi is not None:
                 hi_all = hi if hi_all is None or hi > hi_all else hi_all
-            result.used.append(export)
         per_source[source] = accs
         source_urls[source] = urls
         source_span[source] = (lo_all, hi_all)

@@ -109,4 +109,5 @@ def make_normalizer(site_hosts: Iterable[str] | None = None) -> Callable[[str], 
                 cache[url] = value
             return value
 
+    normalize.cache = cache  # type: ignore[attr-defined]
     return normalize
