@@ -142,7 +142,7 @@ def print_tables(site: Site, data: dict) -> None:
         for e in data["in_progress"]:
             notes = "".join(f"\n[yellow]⚠ {n}[/]" for n in e["attention"])
             table.add_row(STATUS_LABELS[e["status"]], title_of(e) + notes, _people(e["authors"], site),
-                          ", ".join(e["reviewers"]) or "—", e["approved_by"] or "—",
+                          _people(e["reviewers"], site), _people([e["approved_by"]] if e["approved_by"] else [], site),
                           _local(site, datetime.fromisoformat(e["date"])) if e["date"] else "—",
                           e["source"])
         console.print(table)
@@ -156,7 +156,7 @@ def print_tables(site: Site, data: dict) -> None:
         for e in data["going_live"]:
             d = datetime.fromisoformat(e["date"])
             table.add_row(_local(site, d), _delta(now, d), title_of(e), _people(e["authors"], site),
-                          e["approved_by"] or "—", e["status"], e["source"])
+                          _people([e["approved_by"]] if e["approved_by"] else [], site), e["status"], e["source"])
         console.print(table)
     else:
         console.print("Nothing scheduled.")
