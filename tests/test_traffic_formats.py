@@ -464,3 +464,13 @@ def test_encodings_and_boms(tmp_path, bom, encoding):
 def test_missing_file():
     with pytest.raises(TrafficImportError, match="file not found"):
         import_export(FIX / "nope.csv")
+
+
+def test_ga4_comparison_export_keeps_first_date_range(tmp_path):
+    path = tmp_path / "cmp.csv"
+    path.write_text("# Start date: 20250101\n# End date: 20250131\n\n"
+                    "Page path,Date range,Views\n/a,Jan 1 - Jan 31 2025,10\n"
+                    "/a,Dec 1 - Dec 31 2024,8\n", encoding="utf-8")
+    export = import_export(path)
+    assert [r.views for r in export.rows] == [10]
+    assert "comparison export" in export.warnings[0].message

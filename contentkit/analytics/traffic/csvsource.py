@@ -69,14 +69,15 @@ class Section:
     header: list[str]
     header_line: int
     first_line: int  # line number of the first data line
-    line_count: int  # physical lines of data (blank ones included)
+    line_count: int | None  # physical lines of data (blank ones included); None: to the end
     delimiter: str
     opener: Callable[[], Iterator[str]] = field(repr=False, default=lambda: iter(()))
 
     def reader(self):
         """A csv reader over the data lines; line = ``first_line - 1 + reader.line_num``."""
         start = self.first_line - 1
-        lines = islice(self.opener(), start, start + self.line_count)
+        stop = None if self.line_count is None else start + self.line_count
+        lines = islice(self.opener(), start, stop)
         return csv.reader(lines, delimiter=self.delimiter)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -200,7 +201,7 @@ def read_document(data: bytes | str, path: Path | str) -> CsvDocument:
     else:
         text, encoding, warnings, transformed = data.lstrip("\ufeff"), "str", [], True
     codec = _CODECS.get(encoding)
-    if not transformed and codec and text.count("\r") == text.count("\r\n"):
+    if not transformed and codec and ("\r" not in text or text.count("\r") == text.count("\r\n")):
         def opener(data=data, codec=codec):
             return io.TextIOWrapper(io.BytesIO(data), encoding=codec, errors="replace", newline="")
     else:
@@ -264,12 +265,17 @@ def read_document(data: bytes | str, path: Path | str) -> CsvDocument:
                 stop = line_start
                 break
             scan = line_end
-        newlines = text.count("\n", data_start, stop) if data_start <= stop else 0
-        line_count = newlines + (1 if stop > data_start and text[stop - 1] != "\n" else 0)
+        if stop >= n:
+            newlines = line_count = None  # the last table runs to the end: no need to count
+        else:
+            newlines = text.count("\n", data_start, stop) if data_start <= stop else 0
+            line_count = newlines + (1 if stop > data_start and text[stop - 1] != "\n" else 0)
         sections.append(Section(preamble=comments, header=header, header_line=header_line,
                                 first_line=data_line, line_count=line_count,
                                 delimiter=section_delim, opener=opener))
         comments = []
+        if newlines is None:
+            break
         line_no = data_line + newlines
         pos = stop
     if first:

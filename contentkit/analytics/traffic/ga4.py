@@ -56,6 +56,7 @@ ALIASES: Aliases = {
     **{k: ("url", URL, lang) for k, lang in _URL_DIMS.items()},
     **{k: ("title", TITLE, lang) for k, lang in _TITLE_DIMS.items()},
     "date": ("date", DATE, "*"),
+    "date range": ("-", IGNORE, "en"), "plage de dates": ("-", IGNORE, "fr"),
     "hostname": ("host", HOST, "en"), "nom d'hôte": ("host", HOST, "fr"),
     "views": ("views", COUNT, "en"), "vues": ("views", COUNT, "fr"),
     "active users": ("users", COUNT, "en"), "users": ("users", COUNT, "en"),
@@ -147,6 +148,36 @@ def import_section(doc, section, path, *, normalize, progress=None, member=None,
                    if line.strip("- ") and not line.lower().startswith(
                        ("account", "property", "compte", "propriété", "start date", "end date",
                         "date de"))), None)
-    return build_export(SOURCE, path, doc, section, columns, normalize=normalize, derived=derived,
-                        url_expr=url_expr, ui_language=language, progress=progress, start=start,
-                        end=end, report=report, member=member)
+    export = build_export(SOURCE, path, doc, section, columns, normalize=normalize,
+                          derived=derived, url_expr=url_expr, ui_language=language,
+                          progress=progress, start=start, end=end, report=report, member=member)
+    _keep_first_date_range(export, section)
+    return export
+
+
+def _keep_first_date_range(export, section) -> None:
+    """A comparison export has a "Date range" column: keep the first range, say so."""
+    from contentkit.errors import Problem
+
+    from .csvsource import header_key
+
+    keys = [header_key(h) for h in section.header]
+    column = next((i for i, k in enumerate(keys) if k in ("date range", "plage de dates")), None)
+    if column is None:
+        return
+    first = None
+    other_lines: set[int] = set()
+    for line, cells in section.rows():
+        if len(cells) <= column or not cells[column].strip():
+            continue
+        if first is None:
+            first = cells[column].strip()
+        elif cells[column].strip() != first:
+            other_lines.add(line)
+    if other_lines:
+        export.rows = [r for r in export.rows if r.line not in other_lines]
+        export.warnings.append(Problem(
+            str(export.path), f"comparison export: only the first date range ({first!r}) is "
+                              f"imported, {len(other_lines)} row(s) of the other range left out",
+            severity="warning", line=section.header_line,
+            hint="export each period without comparison to import it"))
