@@ -340,6 +340,10 @@ def test_bigquery_ndjson_with_int64_as_strings(tmp_path):
     path = tmp_path / "events_20250101.json"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _check_bigquery(import_export(path))
+    gz = tmp_path / "events_20250101.json.gz"  # bq extract --compression GZIP
+    import gzip
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    _check_bigquery(import_export(gz))
 
 
 def test_bigquery_parquet(tmp_path):

@@ -1,6 +1,7 @@
 """GA4 BigQuery export (``events_*`` tables): raw events as NDJSON or Parquet, or pre-aggregated CSV.
 
-Raw events (one JSON object per line, or a Parquet file, as ``bq extract`` writes them) carry
+Raw events (one JSON object per line, gzipped or not, or a Parquet file, as ``bq extract``
+writes them) carry
 ``event_date`` ('YYYYMMDD'), ``event_timestamp``, ``event_name``, ``user_pseudo_id`` and
 ``event_params``: a list of ``{key, value: {string_value, int_value, float_value, double_value}}``.
 They are aggregated per page and day with the embedded DuckDB:
@@ -148,6 +149,13 @@ def looks_like_events(path: Path, head: bytes) -> bool:
     """True for a Parquet file or an NDJSON file whose first object has event_name/event_date."""
     if head[:4] == b"PAR1":
         return True
+    if head[:2] == b"\x1f\x8b":  # gzip (bq extract --compression GZIP)
+        import zlib
+
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+        except zlib.error:
+            return False
     text = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if not text.startswith(b"{"):
         return False
@@ -165,7 +173,9 @@ def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
 
     path = Path(path)
     with open(path, "rb") as fh:
-        parquet = fh.read(4) == b"PAR1"
+        magic = fh.read(4)
+    parquet = magic == b"PAR1"
+    compression = "gzip" if magic[:2] == b"\x1f\x8b" else "auto"
     literal = "'" + str(path).replace("'", "''") + "'"
     con = duckdb.connect()
     try:
@@ -182,7 +192,7 @@ def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
         else:
             cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _JSON_COLUMNS.items()) + "}"
             con.execute(f"CREATE VIEW events AS SELECT * FROM read_json({literal}, format = "
-                        f"'newline_delimited', columns = {cols})")
+                        f"'newline_delimited', compression = '{compression}', columns = {cols})")
         try:
             total_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
             result = con.execute(DUCKDB_SQL).fetchall()
