@@ -36,7 +36,9 @@ Detection (``format=None``)
 
 Rows that cannot be parsed are excluded from ``rows`` and listed in ``TrafficExport.problems``
 with their line numbers (never dropped silently, never turned into 0). ``progress`` is called
-with the number of data rows read so far (every 20,000 rows and at the end).
+with the number of data rows read so far (every 20,000 rows and at the end); when a file's
+numbers turn out to be formatted (``"3,047"``, ``45,2 %``) the file is re-read in careful mode
+and the count starts again from 0 once.
 """
 from __future__ import annotations
 

@@ -183,8 +183,9 @@ class SourceTraffic:
     ctr: float | None = None
     position: float | None = None
     scroll_depth: float | None = None
-    rows: int = 0  # rows merged
-    first_date: date | None = None  # of per-day rows, or the start of the period files
+    rows: int = 0  # rows merged into this page
+    # period covered by the files of this source that were kept (same for all its pages)
+    first_date: date | None = None
     last_date: date | None = None
 
 

@@ -126,6 +126,8 @@ class Evidence:
 
     def add(self, cell: str) -> None:
         """Record the evidence of one metric cell (durations with ``:`` give none)."""
+        if cell.isdigit():
+            return
         body, _, _ = clean_cell(cell)
         if not body or body.isdigit() or ":" in body:
             return
