@@ -180,6 +180,7 @@ def test_events_page_lists_upcoming_then_past(make_site, tmp_path):
     # the event page links to the list, which is in the menu of every page
     assert parse(out / PAGE).xpath("//aside//a[@href='/evenements/']")
     assert parse(out / "index.html").xpath("//header//nav//a[@href='/evenements/']")
+    assert b"<loc>https://blog.example.com/evenements/</loc>" in (out / "sitemap.xml").read_bytes()
 
     build_site(root, out, BuildOptions(now=AFTER), use_cache=False)
     doc = parse(out / "evenements/index.html")

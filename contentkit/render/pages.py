@@ -164,6 +164,8 @@ class Planner:
                 if term.articles:
                     latest = max((a.updated or a.date) for a in term.articles)
                     entries.append((cfg.absolute(term.url), day(latest)))
+        if self.env.globals.get("events_page"):  # set by plan_events (editorial/events.py)
+            entries.append((cfg.absolute(self.env.globals["events_page"]), None))
         return entries
 
     def plan_copies(self) -> None:
