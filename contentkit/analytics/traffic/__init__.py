@@ -216,6 +216,11 @@ def _import_zip(path: Path, forced, normalize, progress, ui_language) -> Traffic
             csvs = [i for i in members if i.filename.lower().endswith((".csv", ".tsv"))]
             if len(csvs) == 1:
                 page_member = csvs[0]
+        if page_member is None and "[content_types].xml" in names:
+            raise TrafficImportError(
+                path, "an Excel/OpenDocument workbook, not a CSV export",
+                hint="download the report as CSV (GA4: Share this report > Download file > "
+                     "Download CSV; Search Console: Export > Download CSV)")
         if page_member is None:
             raise TrafficImportError(
                 path, "zip without a pages table (looked for Pages.csv / pages.csv); it holds: "
