@@ -317,7 +317,7 @@ def test_alias_is_a_redirect_to_the_article(built):
 def test_long_article_has_toc_and_neighbours(built):
     _root, out, _ = built
     doc = page(out, "2018/heure-courte/index.html")
-    assert doc.xpath("//nav[@class='toc']//a/@href")[:2] == ["#partie-1", "#partie-2"]
+    assert doc.xpath("//nav[@class='toc-box']//a/@href")[:2] == ["#partie-1", "#partie-2"]
     assert doc.xpath("//nav[@class='prev-next']/a[@rel='prev']/@href") == ["/2017/jekyll-style/"]
     assert doc.xpath("//nav[@class='prev-next']/a[@rel='next']/@href") == ["/2019/un-article-avec-schema/"]
     related = doc.xpath("//section[@class='related']//a/@href")
