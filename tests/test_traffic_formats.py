@@ -1,7 +1,6 @@
 """Each export layout, as the tools' UIs download it, in English and French."""
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from datetime import date

@@ -42,7 +42,6 @@ and the count starts again from 0 once.
 """
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta

@@ -31,7 +31,7 @@ Utilisateurs actifs,…,Durée d'engagement moyenne par utilisateur actif,…,É
 """
 from __future__ import annotations
 
-from .csvsource import (COUNT, DATE, DURATION, HOST, IGNORE, MONEY, NUMBER, RATE, TITLE, URL,
+from .csvsource import (COUNT, DATE, DURATION, HOST, IGNORE, MONEY, RATE, TITLE, URL,
                         Aliases, build_export, guard, map_header, preamble_dates, fields_of)
 
 SOURCE = "ga4"

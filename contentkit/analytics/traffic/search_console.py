@@ -26,7 +26,7 @@ from pathlib import Path
 
 from contentkit.errors import Problem
 
-from .csvsource import (COUNT, DATE, NUMBER, RATE, URL, Aliases, build_export, fields_of,
+from .csvsource import (COUNT, NUMBER, RATE, URL, Aliases, build_export, fields_of,
                         header_key, map_header, parse_date)
 from .model import TrafficExport, TrafficImportError
 

@@ -26,7 +26,7 @@ pageviews − exits), or avg × pageviews without % Exit. Page Value is not reve
 """
 from __future__ import annotations
 
-from .csvsource import (COUNT, DURATION, IGNORE, MONEY, NUMBER, RATE, TITLE, URL, Aliases,
+from .csvsource import (COUNT, DURATION, IGNORE, MONEY, RATE, TITLE, URL, Aliases,
                         build_export, fields_of, guard, header_key, map_header, preamble_dates)
 
 SOURCE = "universal_analytics"
