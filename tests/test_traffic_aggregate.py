@@ -163,3 +163,16 @@ def test_exports_of_two_different_sites_do_not_exclude_each_other(tmp_path):
     pages = aggregate_by_path([import_export(a), import_export(b)])
     assert pages["/x/"].clicks == 3 and pages["/y/"].clicks == 5
     assert pages.warnings == []
+
+
+def test_merge_report_lists_file_notes_row_problems_and_merge_decisions(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# Start date: 20250101\n# End date: 20250131\n\nPage path,Views\n/a,1\n/b,x\n",
+                   encoding="utf-8")
+    same = tmp_path / "same.csv"
+    same.write_text("# Start date: 20250115\n# End date: 20250120\n\nPage path,Views\n/a,1\n",
+                    encoding="utf-8")
+    pages = aggregate_by_path([import_export(bad), import_export(same)])
+    messages = [(p.line, p.message) for p in pages.all_problems()]
+    assert any(line == 6 and "'Views' = 'x'" in m for line, m in messages)
+    assert any("overlaps" in m for _, m in messages)

@@ -234,6 +234,14 @@ class PageTrafficMap(dict):
         self.used: list[TrafficExport] = []
         self.skipped: list[TrafficExport] = []
 
+    def all_problems(self) -> list[Problem]:
+        """What a merge report shows: each file's notes and excluded rows (with their lines),
+        then the merge's own decisions (files or rows left out to avoid double counting)."""
+        out: list[Problem] = []
+        for export in self.used + [e for e in self.skipped if e not in self.used]:
+            out += export.warnings + export.problems
+        return out + self.warnings
+
 
 class TrafficImportError(ContentError):
     """A file that cannot be imported: names the file, the line when known, and what to do."""
