@@ -32,6 +32,7 @@ from .model import Site, fingerprint
 from .output import WriteReport, safe_join, write_output
 from .render.env import fingerprint_files, load_strings, make_environment, static_dirs, template_dirs, template_error
 from .render.pages import Planner
+from .search import search_step
 from .editorial.schedule import NEXT_PUBLISH, next_publish_json
 from .editorial.slugs import update_registry
 
@@ -129,7 +130,8 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
         options.future, [(c.slug, c.name) for c in site.categories.sorted_terms()],
         [(p.url, p.title) for p in site.pages], [(t.slug, t.name) for t in site.tags.sorted_terms()[:12]],
         [(a.id, a.name) for a in site.authors.values()], bool(site.posts),
-        env.globals.get("events_page"))  # the menu links to the events page when there is one
+        env.globals.get("events_page"),  # the menu links to the events page when there is one
+        env.globals.get("search_page"))  # the header has a search form when search is on
 
     manifest_file = _manifest_path(config, out_dir)
     if state is not None and state.manifest:
@@ -174,7 +176,7 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
     rendered[MARKER] = marker
     rendered[NEXT_PUBLISH] = next_publish_json(site)  # when the next rebuild is due (schedule.py)
     copies = {c.output: c.source for c in planner.copies}
-    report = write_output(out_dir, rendered, kept, copies)
+    report = write_output(out_dir, rendered, kept, copies, **search_step(env, config, log))  # + search index
 
     manifest = {}
     for out, sig in signatures.items():

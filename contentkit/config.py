@@ -52,6 +52,7 @@ class SiteConfig:
     feed_link_params: dict = field(default_factory=dict)
     outbound_rel: str = ""  # e.g. "noopener nofollow", added to links leaving the site (article HTML)
     outbound_link_params: dict = field(default_factory=dict)  # e.g. {"utm_source": "carnet"}
+    search: bool = True  # static search with Pagefind (search.py), when the pagefind package is installed
     # Everything else a theme wants to read (menu, social links...). Kept, not interpreted.
     params: dict = field(default_factory=dict)
     source_file: str | None = None

@@ -11,6 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 
 class UnsafePath(ValueError):
@@ -58,8 +59,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def write_output(out_dir: Path, rendered: dict[str, bytes], kept: set[str],
-                 copies: dict[str, Path]) -> WriteReport:
-    """Make out_dir hold exactly: `rendered` (new bytes), `kept` (previous files), `copies`."""
+                 copies: dict[str, Path], before_swap: Callable[[Path], None] | None = None,
+                 generated_dirs: tuple[str, ...] = ()) -> WriteReport:
+    """Make out_dir hold exactly: `rendered` (new bytes), `kept` (previous files), `copies`.
+
+    `before_swap(staging)` runs once the staging folder is complete, before it is swapped in (e.g.
+    the search index). The top-level folders it makes are named in `generated_dirs`: they are not
+    "removed" files, and when nothing else changed (and they exist) the previous ones are kept.
+    """
     out_dir = Path(out_dir)
     report = WriteReport()
     previous = out_dir if out_dir.is_dir() else None
@@ -95,9 +102,9 @@ def write_output(out_dir: Path, rendered: dict[str, bytes], kept: set[str],
         for dirpath, _dirs, files in os.walk(out_dir):
             for name in files:
                 rel = Path(dirpath, name).relative_to(out_dir).as_posix()
-                if rel not in expected:
+                if rel not in expected and rel.split("/", 1)[0] not in generated_dirs:
                     report.removed.append(rel)
-    if previous and not report.changed:
+    if previous and not report.changed and all((out_dir / d).is_dir() for d in generated_dirs):
         return report  # nothing to do: not even a swap
 
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
@@ -119,6 +126,8 @@ def write_output(out_dir: Path, rendered: dict[str, bytes], kept: set[str],
                 shutil.copy2(payload, dst)
             else:
                 dst.write_bytes(payload)
+        if before_swap is not None:
+            before_swap(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

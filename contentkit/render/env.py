@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from markupsafe import Markup
 from ..config import SAFE_LOADER, SiteConfig
 from ..errors import ContentError
 
+_SCROLLER = re.compile(r"<(pre|table)(?=[\s>])(?![^>]*\stabindex=)")
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
 
 
@@ -110,6 +112,10 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     # `outbound`: rel/UTM on links leaving the site (article HTML); `events_page`: set by the planner.
     env.filters.update(outbound=lambda html: outbound_links(html, config), ics_url=ics_url)
     env.globals.update(events_page=None)
+    # `scrollable`: code blocks and tables that scroll sideways get tabindex=0, so keyboard users
+    # can scroll them (WCAG 2.1.1); `search_page`: set by the planner when search is on.
+    env.filters.update(scrollable=lambda html: Markup(_SCROLLER.sub(r'<\1 tabindex="0"', str(html))))
+    env.globals.update(search_page=None)
     return env
 
 

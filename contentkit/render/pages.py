@@ -17,6 +17,7 @@ from ..assemble import output_path
 from ..model import Article, Site, Term
 from .feeds import build_feed
 from ..editorial.events import plan_events
+from ..search import plan_search
 from ..editorial.schedule import event_phase
 from .seo import page_meta, robots_txt, sitemap_xml
 
@@ -139,6 +140,7 @@ class Planner:
                   feeds=self.feeds_for(self.root))
 
         plan_events(self)  # .ics of each event post, events page
+        plan_search(self)  # the search page, when search is on (search.py)
         self.page(self.root + "404.html", "404.html", ("404",), title=t("not_found_title"),
                   meta=page_meta(site, title=t("not_found_title"), url=self.root + "404.html", noindex=True),
                   feeds=[])

@@ -1,0 +1,117 @@
+"""Static site search with Pagefind: no server, nothing loaded from another host.
+
+    plan_search(planner)      the search page (`/search/`, noindex) when search is on; sets the
+                              `search_page` template global (the header form points to it)
+    search_enabled(config)    `search: true` in contentkit.yml (default) and pagefind installed
+    index_site(folder, cfg)   runs Pagefind over a built folder -> `pagefind/` inside it
+
+The build calls `index_site` on its staging folder, before the atomic swap (see `build.py`), so the
+published folder always holds an index that matches its pages. Only article bodies are indexed (the
+theme puts `data-pagefind-body` on the body of article pages only), in the site's language
+(`--force-language`: an English post on a French site is found from the French search page).
+If the `pagefind` package (PyPI `pagefind[extended]`) is missing, the build warns once and the site
+is made without search (no search page, no header form).
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .config import SiteConfig
+
+SEARCH_DIR = "pagefind"  # folder of the index inside the output folder
+SEARCH_PATH = "search/"  # the search page, under the site's root path
+_executable: Path | None | bool = False  # False: not looked up yet
+_warned = False
+
+
+def pagefind_executable() -> Path | None:
+    """The Pagefind binary shipped by the `pagefind` Python package, or None."""
+    global _executable
+    if _executable is False:
+        try:
+            from pagefind.service import get_executable
+        except ImportError:
+            _executable = None
+        else:
+            try:
+                found = get_executable()
+            except Exception:
+                found = None
+            _executable = found if found is not None and Path(found).is_file() else None
+    return _executable
+
+
+def search_enabled(config: SiteConfig) -> bool:
+    return bool(getattr(config, "search", True)) and pagefind_executable() is not None
+
+
+def search_warning(config: SiteConfig, log) -> None:
+    """Warn (once per process) when search is wanted but Pagefind is not installed."""
+    global _warned
+    if _warned or not getattr(config, "search", True) or pagefind_executable() is not None:
+        return
+    _warned = True
+    log.warning(config.source_file or "contentkit.yml",
+                "`search` is on but Pagefind is not installed: the site is built without search",
+                "pip install 'pagefind[extended]' (or set `search: false` in contentkit.yml)")
+
+
+def search_url(config: SiteConfig) -> str:
+    return config.root_path + SEARCH_PATH
+
+
+def plan_search(planner) -> None:
+    """Add the search page to a planner and tell the templates where it is."""
+    site, env = planner.site, planner.env
+    env.globals["search_page"] = None
+    if not search_enabled(site.config) or site.preview:
+        return  # `contentkit serve` does not index: no search page there
+    url = search_url(site.config)
+    if planner.rel(url) in {a.output for a in site.posts + site.pages}:
+        return  # a page of the site lives there
+    from .render.seo import page_meta
+
+    t = env.globals["t"]
+    env.globals["search_page"] = url
+    title = t("search_title")
+    planner.page(url, "search.html", ("search", site.config.language), title=title,
+                 meta=page_meta(site, title=title, url=url, noindex=True), feeds=[])
+
+
+def index_site(folder: Path, config: SiteConfig, timeout: float = 600) -> str | None:
+    """Index the built site in `folder` (writes folder/pagefind/). Returns an error text or None."""
+    exe = pagefind_executable()
+    if exe is None:
+        return "Pagefind is not installed"
+    lang = config.language.split("-")[0].lower() or "en"
+    cmd = [str(exe), "--site", str(folder), "--output-subdir", SEARCH_DIR, "--force-language", lang,
+           "--exclude-selectors", ".heading-anchor", "--silent"]  # the "#" permalinks of headings
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"Pagefind could not run: {exc}"
+    if proc.returncode != 0 or not (Path(folder) / SEARCH_DIR / "pagefind.js").is_file():
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()
+        return "Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {proc.returncode})")
+    return None
+
+
+def search_step(env, config: SiteConfig, log) -> dict:
+    """Keyword arguments for `write_output`: index the staging folder before the swap.
+
+    Tolerant: a missing Pagefind is one warning; a failing Pagefind is a warning and the site is
+    published without an index (the search page says search is unavailable).
+    """
+    search_warning(config, log)
+    if not env.globals.get("search_page"):
+        return {}
+
+    def before_swap(staging: Path) -> None:
+        error = index_site(staging, config)
+        if error:
+            log.warning(config.source_file or "contentkit.yml", f"the search index was not made: {error}",
+                        "the site is published without search; run the build again, or set "
+                        "`search: false` in contentkit.yml")
+
+    return {"before_swap": before_swap, "generated_dirs": (SEARCH_DIR,)}
