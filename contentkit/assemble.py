@@ -192,6 +192,10 @@ class Assembler:
         date = self._date(meta, "date", rel, lines)
         if date is None and file_date is not None:
             date = parse_date(file_date, self.tz)
+        status = self._status(meta, rel, lines)
+        if date is None and doc.kind == "post" and status in ("idea", "writing"):
+            # An idea has no date yet: it sorts as "now" and is only ever shown in the preview.
+            date = self.options.at().astimezone(self.tz).replace(second=0, microsecond=0)
         if date is None and doc.kind == "post":
             raise ContentError(rel, "missing `date`", "add a line `date: 2024-01-31` (or "
                                "`2024-01-31 09:30`) to the front matter, or start the file name "
@@ -200,7 +204,6 @@ class Assembler:
                    or self._date(meta, "modified", rel, lines))
         slug = self._slug(meta, raw_title, stem_rest, doc.kind, rel, lines)
         url_path = self._url_path(meta, slug, date, doc, rel, lines)
-        status = self._status(meta, rel, lines)
         people = self._people(meta, rel, lines, "authors", "author")
         if not people and self.config.author_default and doc.kind == "post":
             people = [p for p in [self.resolve_person(self.config.author_default, rel, None)] if p]

@@ -435,3 +435,14 @@ def test_migrated_json_author_profile_with_per_language_bio(make_site):
     assert doc.xpath("string(//p[@class='role'])") == "Développeur front-end"
     assert doc.xpath("//div[@class='bio']/p/text()") == ["Premier paragraphe.", "Second paragraphe."]
     assert doc.xpath("//ul[@class='links']//a/@href") == ["https://twitter.com/MoOx"]
+
+
+def test_an_idea_needs_no_date_and_is_only_previewed(make_site):
+    root = make_site({"content/posts/idee.md": "---\ntitle: Une idée\nstatus: idea\n---\nÀ creuser.\n",
+                      "content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\n---\nT.\n"})
+    result = build_site(root, root / "site")
+    assert [a.title for a in result.site.hidden] == ["Une idée"]
+    preview = build_site(root, root / "preview", BuildOptions(preview=True))
+    idea = [a for a in preview.site.posts if a.title == "Une idée"][0]
+    banner = page(root / "preview", idea.output).xpath("string(//p[@class='preview-banner'])")
+    assert "Idée" in banner
