@@ -1,0 +1,166 @@
+"""End to end: `contentkit serve` in a subprocess, a real headless Chromium, files edited on disk.
+
+The test never reloads the page itself: every change it sees comes from the preview's own
+Server-Sent Events client. All waits are conditions with generous timeouts, never sleeps.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+
+WAIT_MS = 30_000
+URL_RE = re.compile(r"Preview: (http://127\.0\.0\.1:\d+/)")
+
+
+def post(title: str, slug: str, day: int, body: str, status: str = "published") -> str:
+    return (f'---\ntitle: "{title}"\nslug: {slug}\ndate: 2024-05-{day:02d} 10:00\nauthors: [ines]\n'
+            f'tags: [cybersécurité, cloud]\ncategory: "Sécurité"\nstatus: {status}\n'
+            f'summary: "Un article de test pour l’aperçu en direct."\n---\n\n{body}')
+
+
+BODY = ("Les équipes de sécurité passent trop de temps sur des alertes sans intérêt. "
+        "Voici comment nous avons réduit le bruit de moitié chez un client industriel.\n\n"
+        "## Trier avant d’agir\n\nLe premier chantier consiste à classer les alertes par criticité réelle.\n")
+
+
+@pytest.fixture
+def served_site(make_site):
+    root = make_site({
+        "content/authors/ines.yml": "name: Inès Ferreira\nrole: staff\njob_title: Consultante cybersécurité\n",
+        "content/posts/2024/alertes.md": post("Réduire le bruit des alertes", "alertes", 2, BODY),
+        "content/posts/2024/sauvegardes.md": post("Des sauvegardes vraiment testées", "sauvegardes", 3,
+                                                  "Une sauvegarde non testée n’est pas une sauvegarde.\n"),
+        "content/posts/2024/brouillon.md": post("Un brouillon", "brouillon", 4, "Pas encore prêt.\n",
+                                                status="writing"),
+        "static/theme/style.css": "body { background-color: rgb(255, 255, 255); }\n",
+    })
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(root), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: list[str] = []
+    found = threading.Event()
+    url: dict = {}
+
+    def pump() -> None:  # keep reading so the pipe never fills up
+        for line in proc.stdout:
+            lines.append(line)
+            m = URL_RE.search(line)
+            if m and not found.is_set():
+                url["base"] = m.group(1)
+                found.set()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        assert found.wait(120), "".join(lines)
+        yield root, url["base"], lines
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        reader.join(10)
+    output = "".join(lines)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        try:
+            context = browser.new_context()
+            p = context.new_page()
+            p.set_default_timeout(WAIT_MS)
+            yield p
+        finally:
+            browser.close()
+
+
+def wait_connected(page) -> None:
+    """The preview client is running and its event stream is open."""
+    page.wait_for_function("window.__contentkitPreview && document.readyState === 'complete'", timeout=WAIT_MS)
+
+
+def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
+    expect = sync_api.expect
+    root, base, lines = served_site
+    source = root / "content/posts/2024/alertes.md"
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+
+    page.goto(base + "2024/alertes/")
+    wait_connected(page)
+    body = page.locator(".post-body")
+    expect(body).to_contain_text("réduit le bruit de moitié")
+    expect(page.locator("#ck-panel")).to_be_visible()  # the editorial panel, preview only
+    expect(page.locator("#ck-panel summary")).to_contain_text("Analyse éditoriale")
+
+    # 1. Edit the Markdown on disk: the page updates by itself.
+    source.write_text(post("Réduire le bruit des alertes", "alertes", 2,
+                           BODY.replace("réduit le bruit de moitié", "divisé le bruit par trois")), encoding="utf-8")
+    expect(body).to_contain_text("divisé le bruit par trois", timeout=WAIT_MS)
+    expect(body).not_to_contain_text("réduit le bruit de moitié")
+    assert len(navigations) >= 2  # the preview client reloaded it; the test never did
+
+    # 2. Broken front matter: the overlay names the file and the line, the server keeps running.
+    wait_connected(page)
+    source.write_text('---\ntitle: "Réduire le bruit des alertes\ndate: 2024-05-02\n---\n\nTexte.\n',
+                      encoding="utf-8")
+    overlay = page.locator("#ck-overlay")
+    expect(overlay).to_be_visible(timeout=WAIT_MS)
+    expect(overlay.locator(".ck-loc").first).to_have_text(re.compile(r"content/posts/2024/alertes\.md:\d+"))
+    expect(overlay.locator(".ck-msg").first).not_to_be_empty()
+    expect(overlay.locator(".ck-hint").first).to_contain_text("→")
+    expect(body).to_contain_text("divisé le bruit par trois")  # the last good page stays underneath
+
+    # 3. Fix it: the overlay goes away and the new text shows, without the test doing anything.
+    source.write_text(post("Réduire le bruit des alertes", "alertes", 2,
+                           BODY.replace("réduit le bruit de moitié", "ramené le bruit à un niveau gérable")),
+                      encoding="utf-8")
+    expect(page.locator(".post-body")).to_contain_text("ramené le bruit à un niveau gérable", timeout=WAIT_MS)
+    expect(page.locator("#ck-overlay")).to_be_hidden(timeout=WAIT_MS)
+
+    output = "".join(lines)
+    assert re.search(r"content/posts/2024/alertes\.md: rebuilt in \d+ ms, \d+ file\(s\) written", output), output
+    assert output.count("alertes.md:") >= 1
+
+
+def test_css_change_is_swapped_without_reload(served_site, page):
+    root, base, _lines = served_site
+    page.goto(base + "2024/sauvegardes/")
+    wait_connected(page)
+    page.evaluate("window.__notReloaded = true")
+    page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'")
+    (root / "static/theme/style.css").write_text("body { background-color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=WAIT_MS)
+    assert page.evaluate("window.__notReloaded === true")
+
+
+def test_drafts_show_their_banner_and_404_pages_come_alive(served_site, page):
+    root, base, _lines = served_site
+    page.goto(base + "2024/brouillon/")
+    sync_api.expect(page.locator(".preview-banner")).to_be_visible()
+    # A page that does not exist yet appears by itself once its file is written.
+    page.goto(base + "2024/nouveau/")
+    wait_connected(page)
+    (root / "content/posts/2024/nouveau.md").write_text(
+        post("Un tout nouvel article", "nouveau", 5, "Tout juste écrit.\n"), encoding="utf-8")
+    sync_api.expect(page.locator("h1")).to_have_text("Un tout nouvel article", timeout=WAIT_MS)
