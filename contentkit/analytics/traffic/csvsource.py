@@ -443,19 +443,22 @@ def _careful_parsers(conv: num.NumberConvention, percent_columns: set[int], colu
     raise AssertionError(kind)
 
 
-def _compile_builder(columns: dict[int, Column], derived: dict[str, str], parsers: dict[int, Callable],
-                     normalize: Callable[[str], str | None], parse_day, url_expr: str | None,
-                     fast: bool):
-    """Generate ``build(cells, line) -> TrafficRow`` for one table (one call per row, no loops).
+def _compile_loop(columns: dict[int, Column], derived: dict[str, str], parsers: dict[int, Callable],
+                  normalize: Callable[[str], str | None], parse_day, url_expr: str | None,
+                  fast: bool, first_dim: int):
+    """Generate the row loop of one table: ``run(reader, base, append, on_error, on_suspicious,
+    progress, next_progress) -> rows read``, with the conversion of every column inlined.
 
     In the fast pass, plain numbers are converted inline with the builtins (``int``/``float``);
     anything else goes through the column's parser, which raises :class:`NeedsCareful` for a
-    formatted number.
+    formatted number. A row whose first dimension is empty or starts like "Total"/"Grand total"
+    goes through ``on_suspicious`` (True: skipped); a row that fails goes to ``on_error``.
     """
     ns: dict = {"Row": TrafficRow, "norm": normalize, "pday": parse_day,
                 "DC": getattr(parse_day, "cache", {}), "NC": getattr(normalize, "cache", None),
-                "UC": {}, "NS": frozenset("0123456789-."), "NeedsCareful": NeedsCareful}
-    body = ["def build(cells, line):"]
+                "UC": {}, "NS": frozenset("0123456789-."), "NeedsCareful": NeedsCareful,
+                "SUSPICIOUS": frozenset("GgTtSs ")}
+    body = []
     assigned: set[str] = set()
     for i, col in sorted(columns.items()):
         var = "v_" + col.field
@@ -497,9 +500,31 @@ def _compile_builder(columns: dict[int, Column], derived: dict[str, str], parser
     args = ["v_url", "v_path", "v_date" if "date" in assigned else "None", "line"]
     args += [f"v_{m}" if m in assigned else "None" for m in METRICS]
     args.append("v_title" if "title" in assigned else "None")
-    body.append(f"    return Row({', '.join(args)})")
-    exec("\n".join(body), ns)  # noqa: S102 - generated from our own column table only
-    return ns["build"]
+    body.append(f"    append(Row({', '.join(args)}))")
+    head = [
+        "def run(reader, base, append, on_error, on_suspicious, progress, next_progress):",
+        "    count = 0",
+        "    for cells in reader:",
+        "        if not cells:",
+        "            continue",
+        "        count += 1",
+        "        if count == next_progress:",
+        "            progress(count)",
+        "            next_progress += 20000",
+        "        line = base + reader.line_num",
+    ]
+    if first_dim >= 0:
+        head += [f"        if len(cells) > {first_dim}:",
+                 f"            c = cells[{first_dim}]",
+                 "            if (not c or c[0] in SUSPICIOUS) and on_suspicious(cells, line):",
+                 "                continue"]
+    head.append("        try:")
+    tail = ["        except Exception as exc:",
+            "            on_error(cells, line, exc)",
+            "    return count"]
+    source = "\n".join(head + ["        " + line for line in body] + tail)
+    exec(source, ns)  # noqa: S102 - generated from our own column table only
+    return ns["run"]
 
 
 @contextlib.contextmanager
@@ -574,50 +599,31 @@ def _skip_reason(cells: list[str], dims: list[int], skip_totals: bool) -> str | 
 
 def _run(section, columns, derived, url_expr, parsers, normalize, parse_day, dims, width, names,
          conv, progress, skip_totals, notes, *, fast: bool) -> TableResult:
-    build = _compile_builder(columns, derived, parsers, normalize, parse_day, url_expr, fast)
+    first_dim = dims[0] if dims else -1
+    run = _compile_loop(columns, derived, parsers, normalize, parse_day, url_expr, fast, first_dim)
     rows: list[TrafficRow] = []
-    append = rows.append
     problems: list[tuple[int, str]] = []
     skipped: list[tuple[int, str]] = []
-    first_dim = dims[0] if dims else -1
-    suspicious = frozenset("GgTtSs ")
-    count = 0
-    reader = section.reader()
-    base = section.first_line - 1
-    next_progress = 20000 if progress is not None else -1
-    for cells in reader:
-        if not cells:
-            continue
-        count += 1
-        if count == next_progress:
-            progress(count)
-            next_progress += 20000
-        if len(cells) > first_dim >= 0:
-            c0 = cells[first_dim]
-            if not c0 or c0[0] in suspicious:
-                reason = _skip_reason(cells, dims, skip_totals) if len(cells) >= width else None
-                if reason:
-                    if not all(not c.strip() for c in cells):
-                        skipped.append((base + reader.line_num, reason))
-                    continue
-        try:
-            append(build(cells, base + reader.line_num))
-        except NeedsCareful:
-            bad = _bad_cells(cells, columns, parsers, names)
-            if not bad:
-                raise
-            problems.append((base + reader.line_num, bad))
-        except (ValueError, IndexError) as exc:
-            line = base + reader.line_num
-            if all(not c.strip() for c in cells):
-                continue
-            if len(cells) < width:
-                problems.append((line, f"{len(cells)} cell(s) where the header has {width}"))
-                continue
-            bad = _bad_cells(cells, columns, parsers, names)
-            if not bad and fast:
-                raise NeedsCareful(str(exc)) from None  # a formatted number, read carefully
-            problems.append((line, bad or str(exc)))
+
+    def on_suspicious(cells: list[str], line: int) -> bool:
+        reason = _skip_reason(cells, dims, skip_totals) if len(cells) >= width else None
+        if reason and not all(not c.strip() for c in cells):
+            skipped.append((line, reason))
+        return bool(reason)
+
+    def on_error(cells: list[str], line: int, exc: Exception) -> None:
+        if all(not c.strip() for c in cells):
+            return
+        if len(cells) < width:
+            problems.append((line, f"{len(cells)} cell(s) where the header has {width}"))
+            return
+        bad = _bad_cells(cells, columns, parsers, names)
+        if not bad and fast and isinstance(exc, (NeedsCareful, ValueError)):
+            raise NeedsCareful(str(exc)) from None  # a formatted number: read the file carefully
+        problems.append((line, bad or str(exc)))
+
+    count = run(section.reader(), section.first_line - 1, rows.append, on_error, on_suspicious,
+                progress, 20000 if progress is not None else -1)
     if progress is not None:
         progress(count)
     return TableResult(rows=rows, convention=conv, problems=problems, notes=notes, skipped=skipped)
