@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 import markdown
-from slugify import slugify
+from ..slugs import slugify
 
 from .typography import TypographyExtension
 

@@ -46,16 +46,25 @@ def typeset(text: str, lang: str, prev: str = "") -> str:
     """Typeset one run of text; `prev` is the character before it in the same block."""
     if not text:
         return text
-    text = _APOS.sub("\u2019", text)
-    text = _ELLIPSIS.sub("\u2026", text)
+    # Each substitution runs only when its trigger character is present: a substring test is far
+    # cheaper than a regex scan, and most runs of text need one or two of the eight passes.
+    if "'" in text:
+        text = _APOS.sub("\u2019", text)
+    if "..." in text:
+        text = _ELLIPSIS.sub("\u2026", text)
     if lang == "fr":
-        text = _quotes(text, prev, "«" + NBSP, NBSP + "»")
-        text = _FR_OPEN_GUILLEMET.sub("«" + NBSP, text)
-        text = _FR_CLOSE_GUILLEMET.sub(NBSP + "»", text)
-        text = _FR_HIGH_SPACED.sub(NNBSP + r"\1", text)
-        text = _FR_HIGH.sub(NNBSP + r"\1", text)
-        text = _FR_COLON_SPACED.sub(NBSP + ":", text)
-        text = _FR_COLON.sub(NBSP + ":", text)
+        if '"' in text:
+            text = _quotes(text, prev, "«" + NBSP, NBSP + "»")
+        if "«" in text:
+            text = _FR_OPEN_GUILLEMET.sub("«" + NBSP, text)
+        if "»" in text:
+            text = _FR_CLOSE_GUILLEMET.sub(NBSP + "»", text)
+        if ";" in text or "!" in text or "?" in text:
+            text = _FR_HIGH_SPACED.sub(NNBSP + r"\1", text)
+            text = _FR_HIGH.sub(NNBSP + r"\1", text)
+        if ":" in text:
+            text = _FR_COLON_SPACED.sub(NBSP + ":", text)
+            text = _FR_COLON.sub(NBSP + ":", text)
     elif lang == "en":
         text = _quotes(text, prev, "\u201c", "\u201d")
     return text
