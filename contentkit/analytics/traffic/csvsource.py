@@ -434,12 +434,12 @@ def _careful_parsers(conv: num.NumberConvention, percent_columns: set[int], colu
                      column: Column):
     kind = column.kind
     if kind in (COUNT, MONEY, NUMBER):
-        return lambda c: num.parse_number(c, conv)
+        return num.number_parser(conv)
     if kind == DURATION:
-        return lambda c: num.parse_duration(c, conv)
+        return num.duration_parser(conv)
     if kind == RATE:
         percent = column.percent if column.percent is not None else (column_index in percent_columns)
-        return lambda c: num.parse_rate(c, conv, percent)
+        return num.rate_parser(conv, percent)
     raise AssertionError(kind)
 
 
