@@ -128,3 +128,26 @@ def test_rate_column_above_one_without_percent_is_percent(tmp_path):
     export = import_export(path)
     assert [r.ctr for r in export.rows] == [0.03, 0.005]
     assert any("percentages" in w.message for w in export.warnings)
+
+
+@pytest.mark.parametrize("conv", [num.PLAIN, EN, FR, DE])
+def test_compiled_parsers_agree_with_the_reference(conv):
+    cells = ["1,234", "1 234", "1\u00a0234", "1\u202f234,5", "84,6", "0.45", "12.14%", "45,2 %",
+             "$0.00", "0,00 €", "-12,5", "", "-", "nan", "1,23", "12.5.3", "abc", "1.234,5",
+             "2.546", "100%", "0 %", "1,234,567", "007"]
+
+    def outcome(fn, *args):
+        try:
+            return fn(*args)
+        except ValueError:
+            return "error"
+
+    fast = num.number_parser(conv)
+    for percent_units in (False, True):
+        rate = num.rate_parser(conv, percent_units)
+        for cell in cells:
+            assert outcome(fast, cell) == outcome(num.parse_number, cell, conv), cell
+            assert outcome(rate, cell) == outcome(num.parse_rate, cell, conv, percent_units), cell
+    duration = num.duration_parser(conv)
+    for cell in ["00:03:12", "1:02:03", "03:12", "<00:00:01", "45.3", "1m 30s", "", "00:61:00"]:
+        assert outcome(duration, cell) == outcome(num.parse_duration, cell, conv), cell
