@@ -20,8 +20,9 @@ which another module matches to article permalinks and aliases:
    (``/2015/mon-article`` → ``/2015/mon-article/``); a last segment with a file extension
    (``/feed.xml``, ``/cv.pdf``, ``/page.html``) is kept as is.
 
-Values that are not URLs nor paths, like GA4's ``(not set)`` and ``(other)``, are returned
-unchanged.
+Only ``scheme://`` starts a URL: a value starting with ``//`` is a path with a doubled slash
+(GA4 reports ``//checkout/``), not a scheme-relative URL. Values that are not URLs nor paths,
+like GA4's ``(not set)`` and ``(other)``, are returned unchanged.
 """
 from __future__ import annotations
 
@@ -77,13 +78,13 @@ def normalize_url(url_or_path: str, site_hosts: Iterable[str] | None = None) -> 
 
 def _normalize(text: str, hosts: set[str] | None) -> str:
     host = ""
-    if _SCHEME.match(text) or text.startswith("//"):
-        parts = urlsplit(text if not text.startswith("//") else "http:" + text)
+    if _SCHEME.match(text):
+        parts = urlsplit(text)
         host = _host_key(parts.hostname or "")
         path = parts.path
     else:
         # a bare path (possibly with ?query / #fragment); cut them without urlsplit, which would
-        # read "a:b" as a scheme
+        # read "a:b" as a scheme and "//checkout/" (a real GA4 path) as a host
         path = text.split("#", 1)[0].split("?", 1)[0]
     normal = _normalize_path(path)
     if host and hosts is not None and host not in hosts:
