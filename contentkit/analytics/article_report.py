@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from contentkit import __version__
 from contentkit.analytics.depth import (FEATURES_VERSION, DepthDoc, DepthFeatures, DepthResult,
                                         depth_features, score_depth, site_hosts)
@@ -252,10 +254,22 @@ def spearman(x: list[float], y: list[float]) -> float | None:
     """Spearman's rank correlation, None when undefined (fewer than 3 points, a constant)."""
     if len(x) < 3 or len(set(x)) < 2 or len(set(y)) < 2:
         return None
-    from scipy.stats import spearmanr
+    rx, ry = _ranks(x), _ranks(y)  # Pearson correlation of the ranks (ties: average rank)
+    rx, ry = rx - rx.mean(), ry - ry.mean()
+    return float((rx * ry).sum() / np.sqrt((rx * rx).sum() * (ry * ry).sum()))
 
-    rho = spearmanr(x, y).statistic
-    return float(rho)
+
+def _ranks(values: list[float]) -> np.ndarray:
+    """1-based ranks, ties sharing their average rank (as scipy.stats.rankdata)."""
+    a = np.asarray(values, dtype=np.float64)
+    order = np.argsort(a, kind="stable")
+    sorted_a = a[order]
+    starts = np.flatnonzero(np.r_[True, sorted_a[1:] != sorted_a[:-1]])
+    ends = np.r_[starts[1:], len(a)]
+    avg = (starts + ends + 1) / 2.0  # average of 1-based positions start+1 .. end
+    ranks = np.empty(len(a))
+    ranks[order] = np.repeat(avg, ends - starts)
+    return ranks
 
 
 def _median(values: list[float]) -> float | None:

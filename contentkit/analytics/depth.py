@@ -60,7 +60,7 @@ import lxml.html
 import numpy as np
 from scipy import sparse
 
-from contentkit.analytics.terms import stem, term_forms
+from contentkit.analytics.terms import forms_of_tokens, stem
 from contentkit.text import lang_root, prose_blocks, tokenize_words
 
 __all__ = ["WEIGHTS", "DepthFeatures", "DepthDoc", "Component", "DepthResult", "depth_features",
@@ -134,6 +134,7 @@ class DepthFeatures:
         return self.blockquotes + self.inline_quotes
 
 
+_HAS_DIGIT = re.compile(r"\d")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 _DATE_RE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 _NUMBER_RE = re.compile(r"^[\d\u00a0\u202f .,:/-]*\d[\d\u00a0\u202f .,:/-]*$")
@@ -163,13 +164,22 @@ def site_hosts(*urls: str) -> tuple[str, ...]:
     return tuple(sorted({h for h in (_host(u) for u in urls if u) if h}))
 
 
+_WORD_IDS: dict[str, int] = {}
+
+
+def _word_id(word: str) -> int:
+    b = word.encode("utf-8", "surrogatepass")
+    wid = _WORD_IDS[word] = (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
+    if len(_WORD_IDS) > 500_000:
+        _WORD_IDS.clear()
+    return wid
+
+
 def _word_ids(tokens: list[str]) -> np.ndarray:
     """Stable 64-bit ids of words (two CRC-32s), the same in every process and run."""
-    ids = np.empty(len(tokens), dtype=np.uint64)
-    for i, t in enumerate(tokens):
-        b = t.encode("utf-8", "surrogatepass")
-        ids[i] = (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
-    return ids
+    get = _WORD_IDS.get
+    return np.fromiter((get(t) or _word_id(t) for t in tokens), dtype=np.uint64,
+                       count=len(tokens))
 
 
 _P = np.uint64(0x100000001B3)
@@ -196,10 +206,10 @@ def depth_features(html: str, lang: str, own_hosts: Sequence[str] = ()) -> Depth
     figures = percentages = dates = inline_quotes = 0
     shingle_tokens: list[str] = []
     for block in blocks:
-        forms.update(term_forms(block.text, lang))
+        tokens = tokenize_words(block.text, lang)
+        forms_of_tokens(tokens, lang, into=forms)
         if block.kind in _TABLE_KINDS:
             continue  # table cells: terms yes; prose measures, figures and shingles no
-        tokens = tokenize_words(block.text, lang)
         shingle_tokens.extend(t.lower() for t in tokens)
         if block.kind in _SECTION_HEADINGS:
             sections.append([int(block.kind[1]), block.text, 0])
@@ -208,15 +218,16 @@ def depth_features(html: str, lang: str, own_hosts: Sequence[str] = ()) -> Depth
             continue
         if sections:
             sections[-1][2] += len(tokens)
-        for t in tokens:
-            if not any(ch.isdigit() for ch in t):
-                continue
-            if _YEAR_RE.match(t) or _DATE_RE.match(t):
-                dates += 1
-            elif _NUMBER_RE.match(t):
-                figures += 1
-        percentages += len(_PERCENT_RE.findall(block.text))
-        dates += len(_MONTHS.findall(block.text))
+        if _HAS_DIGIT.search(block.text):
+            for t in tokens:
+                if not _HAS_DIGIT.search(t):
+                    continue
+                if _YEAR_RE.match(t) or _DATE_RE.match(t):
+                    dates += 1
+                elif _NUMBER_RE.match(t):
+                    figures += 1
+            percentages += len(_PERCENT_RE.findall(block.text))
+            dates += len(_MONTHS.findall(block.text))
         if block.kind != "blockquote":
             for rx in _QUOTE_RES:
                 inline_quotes += sum(len(q.split()) >= _QUOTE_MIN_WORDS for q in rx.findall(block.text))
@@ -375,10 +386,15 @@ def score_depth(docs: Sequence[DepthDoc]) -> list[DepthResult]:
         return []
     terms = _TermIndex(docs)
     originality = _originality(docs)
+    coverages: list = [None] * len(docs)
+    clusters = _Clusters(terms)
+    # articles with the same groups share their cluster: visit them together
+    for i in sorted(range(len(docs)), key=lambda i: (docs[i].groups, i)):
+        coverages[i] = _coverage(i, docs[i], docs, terms, clusters, _fr(docs[i].lang))
     results = []
     for i, doc in enumerate(docs):
         fr = _fr(doc.lang)
-        coverage, key_terms, missing, cluster_n = _coverage(i, doc, docs, terms, fr)
+        coverage, key_terms, missing, cluster_n = coverages[i]
         components = [coverage, _subtopics(doc, fr), _evidence(doc, fr), originality[i][0]]
         applicable = [c for c in components if c.applicable]
         total_max = sum(c.max_points for c in applicable)
@@ -391,15 +407,36 @@ def score_depth(docs: Sequence[DepthDoc]) -> list[DepthResult]:
     return results
 
 
-def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, fr: bool):
+class _Clusters:
+    """Cluster document frequencies of a set of groups, for the last set asked (see caller)."""
+
+    def __init__(self, terms: _TermIndex):
+        self.terms = terms
+        self._key: tuple | None = None
+        self._value: tuple | None = None
+
+    def get(self, groups: tuple[str, ...]) -> tuple[np.ndarray | None, float, int]:
+        """(Σ group df, Σ group sizes, distinct articles in the groups)."""
+        if groups != self._key:
+            t = self.terms
+            if groups:
+                members = np.unique(np.concatenate([t.group_members[g] for g in groups]))
+                rows = [t.group_row[g] for g in groups]
+                cdf = np.asarray(t.group_df[rows].sum(axis=0)).ravel()
+                size = float(sum(len(t.group_members[g]) for g in groups))
+                self._value = (cdf, size, int(len(members)))
+            else:
+                self._value = (None, 0.0, 0)
+            self._key = groups
+        return self._value
+
+
+def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Clusters, fr: bool):
     max_points = WEIGHTS["coverage"]
     name = "coverage"
-    groups = [g for g in doc.groups if g in terms.group_row]
-    if groups:
-        members = np.unique(np.concatenate([terms.group_members[g] for g in groups]))
-        cluster_n = int(len(members) - 1)
-    else:
-        cluster_n = 0
+    groups = tuple(g for g in doc.groups if g in terms.group_row)
+    base_cdf, base_size, distinct = clusters.get(groups)
+    cluster_n = max(0, distinct - 1)
     not_applicable = (
         "pas de groupe thématique assez grand (catégorie ou étiquettes partagées par 3 articles)"
         if fr else "no topic cluster large enough (category or tags shared by 3 articles)")
@@ -408,12 +445,11 @@ def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, fr: bool):
     if cluster_n < MIN_CLUSTER_ARTICLES:
         return (Component(name, None, None, max_points, not_applicable, na_improve,
                           {"cluster_articles": cluster_n, "key_terms": 0}), [], [], cluster_n)
-    rows = [terms.group_row[g] for g in groups]
-    cdf = np.asarray(terms.group_df[rows].sum(axis=0)).ravel()
     own_idx, own_counts = terms.idx[i], terms.counts[i]
     k = len(groups)
+    cdf = base_cdf.copy()
     cdf[own_idx] -= k
-    csize = float(sum(len(terms.group_members[g]) for g in groups) - k)
+    csize = base_size - k
     share = cdf / csize
     site_df_others = terms.df.copy()
     site_df_others[own_idx] -= 1

@@ -23,7 +23,7 @@ from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
 from contentkit.analytics.depth import correlation_note
 
 __all__ = ["DIGITS", "Column", "CSV_COLUMNS", "rounded", "article_record", "report_record",
-           "write_json", "write_csv", "write_outputs", "print_table", "excel_safe",
+           "json_text", "write_json", "write_csv", "write_outputs", "print_table", "excel_safe",
            "CSV_NAME", "JSON_NAME"]
 
 DIGITS = 3
@@ -37,17 +37,20 @@ _CHECKS = ("long_sentences", "paragraph_length", "subheading_distribution",
 
 def rounded(value: Any) -> Any:
     """Round every float of a JSON-like value to DIGITS decimals (NaN/inf become None)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
+    t = type(value)
+    if t is float:
+        if value != value or value in (math.inf, -math.inf):
             return None
         r = round(value, DIGITS)
         return 0.0 if r == 0 else r  # no "-0.0"
-    if isinstance(value, dict):
+    if t is dict:
         return {k: rounded(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if t is list or t is tuple:
         return [rounded(v) for v in value]
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if isinstance(value, float):  # float subclasses
+        return rounded(float(value))
     if hasattr(value, "item"):  # numpy scalars
         return rounded(value.item())
     return value
@@ -123,12 +126,19 @@ def report_record(report: AnalysisReport) -> dict[str, Any]:
     return rounded(record)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; reports are for sharing
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -138,9 +148,31 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def json_text(report: AnalysisReport) -> str:
+    """The JSON document: indented, except that each article takes exactly one line.
+
+    One line per article keeps the file readable and diff-friendly, and lets the fast (C) JSON
+    encoder do the bulk of the work.
+    """
+    record = report_record(report)
+    lines = ["{"]
+    items = list(record.items())
+    for n, (key, value) in enumerate(items):
+        comma = "," if n < len(items) - 1 else ""
+        if key == "articles" and value:
+            lines.append(f'  "articles": [')
+            body = [json.dumps(a, ensure_ascii=False) for a in value]
+            lines.append(",\n".join("    " + b for b in body))
+            lines.append(f"  ]{comma}")
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            lines.append(f"  {json.dumps(key)}: {text}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def write_json(report: AnalysisReport, path: Path) -> None:
-    text = json.dumps(report_record(report), ensure_ascii=False, indent=2) + "\n"
-    _atomic_write(path, text.encode("utf-8"))
+    _atomic_write(path, json_text(report).encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------ CSV

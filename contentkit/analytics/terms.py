@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from contentkit.text import lang_root, tokenize_words
 
-__all__ = ["STOP_WORDS", "split_elision", "stem", "term_forms", "is_term"]
+__all__ = ["STOP_WORDS", "split_elision", "stem", "term_form", "term_forms", "forms_of_tokens",
+           "is_term", "stop_key"]
 
 _FR_STOP = """
 a à ai aie aient aies ait al alors as au aucun aucune auquel aura aurai auraient aurais
@@ -149,13 +150,32 @@ def is_term(word: str, lang_key: str) -> bool:
     return has_letter
 
 
+@lru_cache(maxsize=200_000)
+def term_form(token: str, lang_key: str) -> str | None:
+    """The term a word token stands for (lowercase, elision split), or None if it is no term.
+
+    ``lang_key`` is 'fr', 'en' or '*' (any other language: both stop lists).
+    """
+    word = split_elision(token.lower())
+    return word if is_term(word, lang_key) else None
+
+
+def stop_key(lang: str) -> str:
+    root = lang_root(lang)
+    return root if root in STOP_WORDS else "*"
+
+
+def forms_of_tokens(tokens: list[str], lang: str, into: Counter | None = None) -> Counter:
+    """Count the candidate terms among word tokens (as `tokenize_words` returns them)."""
+    key = stop_key(lang)
+    forms = into if into is not None else Counter()
+    for token in tokens:
+        form = term_form(token, key)
+        if form is not None:
+            forms[form] += 1
+    return forms
+
+
 def term_forms(text: str, lang: str) -> Counter:
     """Written forms (lowercase, elision split) of the candidate terms of ``text``, counted."""
-    root = lang_root(lang)
-    key = root if root in STOP_WORDS else "*"
-    forms: Counter = Counter()
-    for token in tokenize_words(text, lang):
-        word = split_elision(token.lower())
-        if is_term(word, key):
-            forms[word] += 1
-    return forms
+    return forms_of_tokens(tokenize_words(text, lang), lang)
