@@ -14,7 +14,9 @@ def _image(site: Site, path: str) -> str:
 
 def default_image(site: Site) -> str:
     cfg = site.config
-    return cfg.absolute(cfg.default_image or cfg.publisher.logo or cfg.root_path + "images/og-default.png")
+    # Social networks do not show SVG: an SVG logo is no fallback for og:image (the theme's PNG is).
+    logo = cfg.publisher.logo if not cfg.publisher.logo.lower().endswith((".svg", ".svgz")) else ""
+    return cfg.absolute(cfg.default_image or logo or cfg.root_path + "images/og-default.png")
 
 
 def person_ld(site: Site, person: Author) -> dict:
