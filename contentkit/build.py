@@ -5,7 +5,7 @@
     assemble_site        assemble.py        documents -> Site (articles, people, taxonomies)
     Planner.plan         render/pages.py    Site -> PlannedFile (output path, deps, renderer)
     render changed       here               signature(deps) differs from last build -> render
-    write_output         output.py          staging folder + hard links, swapped in atomically
+    OutputWriter         output.py          changed files staged aside, then renamed into place
 
 All content problems are collected and reported together before anything is rendered; template
 problems before anything is written. `contentkit serve` calls the same `build_site` with a
@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
 from .model import Site, fingerprint
-from .output import WriteReport, safe_join, write_output
+from .output import OutputWriter, UnsafePath, WriteReport, check_rel
 from .render.env import fingerprint_files, load_strings, make_environment, static_dirs, template_dirs, template_error
 from .render.pages import Planner
 from .search import search_step
@@ -45,7 +46,8 @@ class BuildState:
     """What a build remembers for the next one: parsed documents and output signatures."""
 
     cache: DocumentCache | None = None
-    manifest: dict[str, list] = field(default_factory=dict)  # output -> [signature, size, mtime_ns]
+    # output -> [signature, size, mtime_ns, inode] of the files the last build published
+    manifest: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,11 +59,12 @@ class BuildResult:
     planned: int
     rendered: int
     seconds: float
+    timings: dict = field(default_factory=dict)  # stage -> seconds (read, assemble, plan, render...)
 
 
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
               use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
-              **config_overrides) -> Site:
+              timings: dict | None = None, **config_overrides) -> Site:
     """Config + content -> the content model. Shared by build, serve, analyze and check."""
     options = options or BuildOptions()
     log = log if log is not None else ProblemLog()
@@ -70,17 +73,27 @@ def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog |
     except ContentError as exc:
         log.add(exc.problem)
         raise BuildFailed(log.problems) from None
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
     cache = None
     if use_cache:
         cache = state.cache if state and state.cache else DocumentCache(config.root).load()
         if state is not None:
             state.cache = cache
         if cache.corrupted:
-            log.warning(f"{CACHE_DIR}/documents.pickle", "the cache was unreadable and is rebuilt", "")
+            log.warning(CACHE_DIR, "the build cache was unreadable (damaged or truncated); it is ignored "
+                        "and rebuilt", "nothing to do; `contentkit clean` deletes it")
+    timings["cache"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     documents = read_sources(discover_sources(config), config, log, cache, workers)
+    timings["read"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     site = assemble_site(config, documents, read_author_files(config, log), options, log)
-    if cache is not None and not log.errors:
+    timings["assemble"] = time.perf_counter() - t0
+    if cache is not None and not log.errors:  # a failed build writes nothing, not even the cache
+        t0 = time.perf_counter()
         cache.save()
+        timings["cache"] += time.perf_counter() - t0
     return site
 
 
@@ -99,13 +112,28 @@ def _manifest_path(config: SiteConfig, out_dir: Path) -> Path:
     return config.root / CACHE_DIR / f"manifest-{fingerprint(str(out_dir.resolve()))}.json"
 
 
+RENDER_PARALLEL_THRESHOLD = 400  # fewer pages to render: forking workers costs more than it saves
+MANIFEST_FORMAT = 2
+
+
+def _load_manifest(path: Path) -> dict[str, list]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("files"), dict):
+        return {}  # written by an older contentkit: every file is rendered once and compared
+    return data["files"]
+
+
 def build_site(root: Path | str = ".", output: Path | str | None = None, options: BuildOptions | None = None,
                use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
                progress=None, **config_overrides) -> BuildResult:
     started = time.perf_counter()
+    timings: dict[str, float] = {}
     options = options or BuildOptions()
     log = ProblemLog()
-    site = load_site(Path(root), options, log, use_cache, workers, state, **config_overrides)
+    site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, **config_overrides)
     config = site.config
     out_dir = Path(output) if output is not None else config.root / "site"
     if not out_dir.is_absolute():
@@ -116,6 +144,7 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
         log.add(exc.problem)
     log.raise_if_errors()
 
+    t0 = time.perf_counter()
     strings = load_strings(config)
     try:
         env = make_environment(config, strings)
@@ -132,76 +161,151 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
         [(a.id, a.name) for a in site.authors.values()], bool(site.posts),
         env.globals.get("events_page"),  # the menu links to the events page when there is one
         env.globals.get("search_page"))  # the header has a search form when search is on
+    timings["plan"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
     manifest_file = _manifest_path(config, out_dir)
     if state is not None and state.manifest:
         previous = state.manifest
     elif use_cache:
-        try:
-            previous = json.loads(manifest_file.read_text())
-        except (OSError, ValueError):
-            previous = {}
+        previous = _load_manifest(manifest_file)
     else:
         previous = {}
 
-    rendered: dict[str, bytes] = {}
-    kept: set[str] = set()
-    signatures: dict[str, str] = {}
-    template_problems: dict[str, object] = {}
-    total = len(planner.files)
-    for i, planned in enumerate(planner.files):
+    # The last planned file for an output path wins (as a dict of rendered files did).
+    planned_by_output: dict[str, object] = {}
+    for planned in planner.files:
         try:
-            safe_join(out_dir, planned.output)
-        except ValueError:
+            check_rel(planned.output)
+        except UnsafePath:
             log.error("contentkit", f"refusing to write outside the output folder: {planned.output}", "")
             continue
-        sig = fingerprint(site_sig, planned.deps)
-        signatures[planned.output] = sig
-        entry = previous.get(planned.output)
-        if entry and entry[0] == sig and _unchanged_on_disk(out_dir, planned.output, entry):
-            kept.add(planned.output)
-            continue
-        try:
-            rendered[planned.output] = planned.render()
-        except Exception as exc:  # a template error, located; reported once per template line
-            problem = template_error(exc, config).problem
-            template_problems.setdefault(problem.location() + problem.message, problem)
-        if progress:
-            progress(i + 1, total)
-    for problem in template_problems.values():
-        log.add(problem)
+        planned_by_output.pop(planned.output, None)
+        planned_by_output[planned.output] = planned
     log.raise_if_errors()
 
-    marker = json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode()
-    rendered[MARKER] = marker
-    rendered[NEXT_PUBLISH] = next_publish_json(site)  # when the next rebuild is due (schedule.py)
-    copies = {c.output: c.source for c in planner.copies}
-    report = write_output(out_dir, rendered, kept, copies, **search_step(env, config, log))  # + search index
+    search = search_step(env, config, log)  # {} or the search index hook (needs the whole site staged)
+    writer = OutputWriter(out_dir, staging=search.get("before_swap") is not None)
+    try:
+        signatures: dict[str, str] = {}
+        to_render = []
+        for out, planned in planned_by_output.items():
+            sig = fingerprint(site_sig, planned.deps)
+            signatures[out] = sig
+            entry = previous.get(out)
+            current = writer.current.get(out)
+            if entry and len(entry) == 4 and entry[0] == sig and current is not None and \
+                    current[0] == entry[1] and current[1] == entry[2] and current[2] == entry[3]:
+                writer.keep(out)
+            else:
+                to_render.append(planned)
+        timings["compare"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        problems = _render(to_render, writer, config, workers, progress)
+        for problem in problems:
+            log.add(problem)
+        log.raise_if_errors()
+        timings["render"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        writer.add(MARKER, json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode())
+        writer.add(NEXT_PUBLISH, next_publish_json(site))  # when the next rebuild is due (schedule.py)
+        copies = {c.output: c.source for c in planner.copies}
+        for out in sorted(copies):
+            if out not in planned_by_output and out not in (MARKER, NEXT_PUBLISH):
+                writer.copy(out, copies[out])
+    except BaseException:
+        writer.abort()
+        raise
+    report = writer.commit(**search)  # + search index, when on
 
     manifest = {}
     for out, sig in signatures.items():
-        try:
-            st = (out_dir / out).stat()
-        except OSError:
-            continue
-        manifest[out] = [sig, st.st_size, st.st_mtime_ns]
+        st = writer.final_stat(out)
+        if st is not None:
+            manifest[out] = [sig, *st]
     if state is not None:
         state.manifest = manifest
+    timings["write"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     if not options.preview:
         update_registry(site)  # content/.slugs.yml: URLs live posts have had (editorial/slugs.py)
     if use_cache:
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest))
+        tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "files": manifest}, separators=(",", ":")))
         os.replace(tmp, manifest_file)
+    timings["finish"] = time.perf_counter() - t0
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
-                       planned=len(planner.files), rendered=len(rendered) - 2,
-                       seconds=time.perf_counter() - started)
+                       planned=len(planner.files), rendered=len(to_render),
+                       seconds=time.perf_counter() - started, timings=timings)
 
 
-def _unchanged_on_disk(out_dir: Path, rel: str, entry: list) -> bool:
+# Rendering ------------------------------------------------------------------------------------
+# Pages are pure functions of the content model, so they can be rendered in any process: forked
+# workers inherit the model and the planner (nothing to pickle), render contiguous slices of the
+# pages to render, write the bytes that changed into the writer's private folder themselves and
+# send back only (path, temp file) pairs or located template errors. The output does not depend on
+# the number of workers.
+_JOB: tuple | None = None  # (to_render, writer, config), set in the parent just before forking
+
+
+def _render_one(planned, writer: OutputWriter, config: SiteConfig):
     try:
-        st = (out_dir / rel).stat()
-    except OSError:
-        return False
-    return st.st_size == entry[1] and st.st_mtime_ns == entry[2]
+        data = planned.render()
+    except Exception as exc:  # a template error, located
+        return None, template_error(exc, config).problem
+    return writer.prepare(planned.output, data), None
+
+
+def _render_slice(bounds: tuple[int, int]) -> list:
+    to_render, writer, config = _JOB
+    return [_render_one(to_render[i], writer, config) for i in range(*bounds)]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    # Forking a process that runs other threads (the preview server) can deadlock the child.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: int | None,
+            progress) -> list:
+    """Render and stage every planned file of `to_render`; the template problems, once each."""
+    global _JOB
+    problems: dict[str, object] = {}
+    total = len(to_render)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+
+    def collect(results, done: int) -> None:
+        for outcome, problem in results:
+            if problem is not None:
+                problems.setdefault(problem.location() + problem.message, problem)
+            else:
+                writer.record(outcome)
+        if progress:
+            progress(done, total)
+
+    if workers > 1 and total >= RENDER_PARALLEL_THRESHOLD and _can_fork():
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(16, total // (workers * 12))
+        slices = [(i, min(i + size, total)) for i in range(0, total, size)]
+        _JOB = (to_render, writer, config)
+        gc.collect()
+        gc.freeze()  # the children do not need to scan (and so copy) the parent's objects
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for (start, end), results in zip(slices, pool.map(_render_slice, slices)):
+                    collect(results, end)
+        finally:
+            _JOB = None
+            gc.unfreeze()
+    else:
+        for i, planned in enumerate(to_render):
+            collect([_render_one(planned, writer, config)], i + 1)
+    return list(problems.values())

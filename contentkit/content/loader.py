@@ -2,12 +2,16 @@
 
 Reading (front matter + Markdown) is the expensive stage of a build; it is a pure function of each
 file's bytes, so results are cached by content hash in `.contentkit-cache/` and computed in
-parallel worker processes when many files are new.
+parallel worker processes when many files are new. A file whose stat (size, mtime, ctime, inode) is
+the one recorded when it was last hashed is not even read (see cache.py for when that is safe).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,16 +39,17 @@ class SourceFile:
 def discover_sources(config: SiteConfig) -> list[SourceFile]:
     """Every Markdown file under content/posts, content/pages and content/topics, in a stable order."""
     found = []
+    root = str(config.root)
     for folder, kind in CONTENT_KINDS:
         base = config.content_dir / folder
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             for name in sorted(filenames):
                 if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith((".", "#", "~")):
-                    path = Path(dirpath) / name
-                    found.append(SourceFile(path, path.relative_to(config.root).as_posix(), kind))
+                    found.append(SourceFile(Path(dirpath, name), f"{rel_dir}/{name}", kind))
     return found
 
 
@@ -56,39 +61,96 @@ def _read_worker(args: tuple[bytes, str, str, str]) -> SourceDocument | Problem:
         return exc.problem
 
 
+def _read_chunk(jobs: list[tuple[bytes, str, str, str]]) -> list[SourceDocument | Problem]:
+    return [_read_worker(job) for job in jobs]
+
+
+def _pool_context():
+    """fork is the cheapest start, but forking a process that runs other threads (the preview
+    server) can deadlock the child: use forkserver there."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def parse_documents(jobs: list[tuple[bytes, str, str, str]], workers: int | None
+                    ) -> list[SourceDocument | Problem]:
+    """read_document over many files, in worker processes when there are enough of them.
+    Results are in the order of `jobs`, whatever the number of workers."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [_read_worker(job) for job in jobs]
+    # Contiguous chunks, ~8 per worker: few round trips, and a slow chunk does not idle the others.
+    size = max(4, len(jobs) // (workers * 8))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    out: list[SourceDocument | Problem] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        for part in pool.map(_read_chunk, chunks):
+            out.extend(part)
+    return out
+
+
 def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
                  cache: DocumentCache | None = None, workers: int | None = None
                  ) -> dict[str, tuple[SourceDocument, str]]:
     """rel path -> (document, cache key) for every file that could be read; problems go to `log`."""
     results: dict[str, tuple[SourceDocument, str]] = {}
-    todo: list[tuple[SourceFile, bytes, str]] = []
+    todo: list[tuple[SourceFile, str, os.stat_result | None]] = []
+    jobs: list[tuple[bytes, str, str, str]] = []
+    lang = config.language
+    scan_ns = time.time_ns()
+    if cache is not None:
+        cache.begin()
     for src in sources:
+        st = None
+        if cache is not None:
+            try:
+                st = os.stat(src.path)
+            except OSError:
+                st = None
+            key = cache.key_for_stat(src.rel, st, lang) if st is not None else None
+            doc = cache.get(key) if key else None
+            if doc is not None:
+                results[src.rel] = (_as_source(doc, src), key)
+                continue
         try:
             data = src.path.read_bytes()
         except OSError as exc:
             log.error(src.rel, f"cannot read the file: {exc.strerror}", "check its permissions")
             continue
-        key = cache_key(data, config.language)
-        doc = cache.get(key) if cache else None
+        key = cache_key(data, lang)
+        doc = cache.get(key) if cache is not None else None
         if doc is not None:
-            results[src.rel] = (doc, key)
+            results[src.rel] = (_as_source(doc, src), key)
+            if st is not None:
+                cache.note_stat(src.rel, st, lang, key, scan_ns)
         else:
-            todo.append((src, data, key))
-    jobs = [(data, src.rel, src.kind, config.language) for src, data, key in todo]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_read_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    else:
-        outcomes = [_read_worker(job) for job in jobs]
-    for (src, _data, key), outcome in zip(todo, outcomes):
+            todo.append((src, key, st))
+            jobs.append((data, src.rel, src.kind, lang))
+    outcomes = parse_documents(jobs, workers)
+    for (src, key, st), outcome in zip(todo, outcomes):
         if isinstance(outcome, Problem):
             log.add(outcome)
             continue
         results[src.rel] = (outcome, key)
-        if cache:
+        if cache is not None:
             cache.put(key, outcome)
-    return results
+            if st is not None:
+                cache.note_stat(src.rel, st, lang, key, scan_ns)
+    if cache is not None:
+        cache.forget_missing({src.rel for src in sources})
+    return dict(sorted(results.items()))
+
+
+def _as_source(doc: SourceDocument, src: SourceFile) -> SourceDocument:
+    """A cached document is keyed by content: two files with the same bytes share it, so make sure
+    it names this file and its kind."""
+    if doc.rel == src.rel and doc.kind == src.kind:
+        return doc
+    return dataclasses.replace(doc, rel=src.rel, kind=src.kind)
 
 
 AUTHOR_SUFFIXES = (".yml", ".yaml", ".json")
