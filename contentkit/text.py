@@ -61,8 +61,8 @@ class ProseBlock:
 # Never prose: code, media, scripts, and navigation/markers the Markdown extensions add.
 _DROP_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "img", "svg", "iframe", "noscript",
               "template", "object", "embed", "video", "audio", "canvas", "math", "button"}
-_DROP_CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref", "headerlink", "codehilite",
-                 "highlight"}
+_DROP_CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref", "headerlink", "heading-anchor",
+                 "codehilite", "highlight"}  # heading-anchor: the "#" permalink of markdown.py
 # Elements that start a new block; anything else is inline and flows into the current block.
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
                "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote",
