@@ -35,6 +35,15 @@ Enricher = Callable[[AnalysisReport, Site, dict[str, Any]], list[Column]]
 # traffic columns and the `length_norm` block to the report before it is written.
 TRAFFIC_OPTIONS: list[Callable] = []
 ENRICHERS: list[Enricher] = []
+# Run after articles.csv/analysis.json are written: (report, site, options, out_dir, console) ->
+# extra files written (the HTML report).
+AFTER_OUTPUTS: list[Callable] = []
+
+from contentkit.analytics import traffic_analysis as _traffic  # noqa: E402  (part 2)
+
+TRAFFIC_OPTIONS.extend(_traffic.OPTIONS)
+ENRICHERS.append(_traffic.enrich)
+AFTER_OUTPUTS.append(_traffic.after_outputs)
 
 
 def run_analysis(root: Path, drafts: bool = False, use_cache: bool = True,
@@ -101,7 +110,10 @@ def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, worke
     if not out_dir.is_absolute():
         out_dir = Path.cwd() / out_dir
     paths = write_outputs(report, out_dir, extra_columns)
-    print_table(report, out, extra_columns)
+    print_table(report, out, [c for c in extra_columns
+                              if c.name in options.get("table_columns", ())])
+    for hook in AFTER_OUTPUTS:
+        paths += hook(report, site, options, out_dir, out) or []
     if not report.articles:
         out.print("No article to analyse" + ("" if drafts else " (use --drafts to include unpublished posts)")
                   + ".")
