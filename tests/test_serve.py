@@ -460,7 +460,8 @@ def test_html_gets_client_and_panel_other_types_untouched(preview):
     panel = doc.get_element_by_id("ck-panel")
     assert panel.tag == "aside" and panel.get("aria-label")
     assert panel.find(".//details/summary") is not None
-    assert "Mots" in panel.text_content()
+    text = panel.text_content()
+    assert "Mots" in text and "Repères" in text and "Conseils" in text
     assert body.rindex(b"ck-client") < body.rindex(b"</body>")
     # The home page has the client but no article panel; feeds and CSS are untouched.
     home = lxml.html.fromstring(raw_get(srv.port, "/")[2])
@@ -483,6 +484,17 @@ def test_panel_hook_is_pluggable(preview):
     srv, *_ = preview(panel_for=panel_for)
     assert "Score maison : 42" in get(srv.port, "/2024/post-1/")[1]
     assert seen == ["content/posts/2024/post-1.md"]
+
+
+def test_default_panel_with_and_without_the_readability_module(preview, monkeypatch):
+    srv, *_ = preview()
+    article = srv._documents["2024/post-0/index.html"]
+    html = inject.default_panel_for(article)
+    assert "Lisibilité" in html and "trop court pour un score" in html  # a 30-word test post
+    assert "Phrases longues" in html
+    monkeypatch.setitem(sys.modules, "contentkit.analytics.readability", None)  # import now fails
+    basic = inject.default_panel_for(article)
+    assert 'id="ck-panel"' in basic and "Mots" in basic and "Repères" not in basic
 
 
 def test_injected_json_cannot_break_out_of_script():

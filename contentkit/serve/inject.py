@@ -14,6 +14,7 @@ Client protocol (Server-Sent Events on `/__contentkit/events`):
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from html import escape
@@ -93,6 +94,7 @@ box-shadow:0 4px 18px rgba(0,0,0,.25);font:14px/1.45 system-ui,-apple-system,"Se
 #ck-panel td{font-variant-numeric:tabular-nums;text-align:right}
 #ck-panel ul{margin:.5rem 0 0;padding-left:1.1rem}
 #ck-panel li{margin:.2rem 0}
+#ck-panel .ck-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 #ck-panel .ck-good{color:#166534}#ck-panel .ck-warn{color:#8a4b00}#ck-panel .ck-bad{color:#b42318}
 #ck-panel h3{font:700 13px/1.3 inherit;margin:.6rem 0 .2rem;text-transform:uppercase;letter-spacing:.03em;color:#4a5361}
 @media (prefers-color-scheme:dark){
@@ -223,16 +225,17 @@ def error_page(problems: list[Problem], build: int, lang: str) -> bytes:
 PanelFor = Callable[[object], str]
 
 
-def _fmt(value) -> str:
+def _fmt(value, lang: str = "en") -> str:
     if isinstance(value, float):
-        return f"{value:.1f}"
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if lang == "fr" else text
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", "\u202f")
+        return f"{value:,}".replace(",", "\u202f" if lang == "fr" else ",")
     return str(value)
 
 
-def _rows(pairs: Iterable[tuple[str, object]]) -> str:
-    return "<table>" + "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(_fmt(v))}</td></tr>"
+def _rows(pairs: Iterable[tuple[str, object]], lang: str = "en") -> str:
+    return "<table>" + "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(_fmt(v, lang))}</td></tr>"
                                for k, v in pairs) + "</table>"
 
 
@@ -259,7 +262,7 @@ _LABELS = {
            "h_short": "Moins de 300 mots : un peu court pour un article d’expertise.",
            "h_long_sentences": "Beaucoup de phrases longues : pensez à les couper.",
            "h_no_headings": "Plus de 600 mots sans intertitre : structurez avec des `##`.",
-           "h_ok": "Rien à signaler."},
+           "h_ok": "Rien à signaler.", "passed": "conforme", "to_review": "à revoir"},
     "en": {"words": "Words", "reading": "Reading time", "minutes": "{n} min", "sentences": "Sentences",
            "avg_sentence": "Words per sentence (average)", "long_sentences": "Sentences over 25 words",
            "headings": "Subheadings", "title_len": "Title length", "summary_len": "Summary length",
@@ -271,7 +274,7 @@ _LABELS = {
            "h_short": "Under 300 words: short for an expert post.",
            "h_long_sentences": "Many long sentences: consider splitting them.",
            "h_no_headings": "Over 600 words without a subheading: add `##` headings.",
-           "h_ok": "Nothing to report."},
+           "h_ok": "Nothing to report.", "passed": "passed", "to_review": "to review"},
 }
 
 
@@ -321,67 +324,86 @@ def _basic_measures(article) -> tuple[list[tuple[str, object]], list[str], str]:
     return rows, hints, f"{words} " + ("mots" if lang == "fr" else "words")
 
 
-def default_panel_for(article) -> str:
-    """Yoast-style feedback for one article.
+_CHECK_LABELS = {
+    "fr": {"long_sentences": ("Phrases longues", "{p}\u202f% de plus de 20 mots (≤ {lp}\u202f%)"),
+           "paragraph_length": ("Paragraphes", "le plus long : {v:.0f} mots (≤ {l:.0f})"),
+           "subheading_distribution": ("Intertitres", "{v:.0f} mots d’affilée sans intertitre (≤ {l:.0f})"),
+           "consecutive_sentences": ("Débuts de phrase", "{v:.0f} phrases de suite avec le même mot (≤ {l:.0f})")},
+    "en": {"long_sentences": ("Long sentences", "{p}% over 20 words (≤ {lp}%)"),
+           "paragraph_length": ("Paragraphs", "longest: {v:.0f} words (≤ {l:.0f})"),
+           "subheading_distribution": ("Subheadings", "{v:.0f} words in a row without one (≤ {l:.0f})"),
+           "consecutive_sentences": ("Sentence starts", "{v:.0f} sentences in a row, same first word (≤ {l:.0f})")},
+}
+_SCORE_LABELS = {
+    "fr": {"flesch_kandel_moles": "Lisibilité (Flesch, Kandel-Moles)", "lix": "LIX",
+           "flesch_reading_ease": "Flesch", "flesch_kincaid_grade": "Niveau Flesch-Kincaid",
+           "too short to score": "trop court pour un score", "readability": "Lisibilité", "checks": "Repères"},
+    "en": {"flesch_kandel_moles": "Readability (Flesch, Kandel-Moles)", "lix": "LIX",
+           "flesch_reading_ease": "Flesch reading ease", "flesch_kincaid_grade": "Flesch-Kincaid grade",
+           "too short to score": "too short to score", "readability": "Readability", "checks": "Conventions"},
+}
 
-    Uses `contentkit.analytics.readability` (text measures, editorial checks and hints) when that
-    module is available, and falls back to measures computed with `contentkit.text` otherwise. It is
-    looked up on every call so a module installed while the server runs is picked up.
+
+def _seo_hints(article, L: dict) -> list[str]:
+    """Hints from the article's metadata (the prose hints come from the readability module)."""
+    hints = []
+    params = getattr(article, "params", {}) or {}
+    summary = getattr(article, "summary", "") or ""
+    if not (params.get("summary") or summary):
+        hints.append(L["h_no_summary"])
+    elif len(summary) > 160:
+        hints.append(L["h_long_summary"])
+    if len(getattr(article, "title", "") or "") > 70:
+        hints.append(L["h_long_title"])
+    if getattr(article, "kind", "post") == "post" and not getattr(article, "tags", None):
+        hints.append(L["h_no_tags"])
+    return hints
+
+
+def default_panel_for(article) -> str:
+    """Yoast-style feedback for one article: readability, conventions, measures, hints.
+
+    Uses `contentkit.analytics.readability` (text_measures, readability_scores, editorial_checks,
+    editorial_hints); if that module cannot be imported, falls back to measures computed with
+    `contentkit.text`. It is looked up on every call, so a fixed module is picked up live.
     """
     lang = (getattr(article, "lang", "") or "en").split("-")[0].lower()
-    L = _LABELS.get(lang, _LABELS["en"])
-    rows, hints, summary = _basic_measures(article)
-    extra = ""
+    key = lang if lang in _LABELS else "en"
+    L, C, S = _LABELS[key], _CHECK_LABELS[key], _SCORE_LABELS[key]
     try:
-        from ..analytics import readability  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - not written yet, or broken: keep the basic panel
-        readability = None
-    if readability is not None:
-        extra = _readability_section(readability, article, lang)
-    hint_list = _hint_items(hints) if hints else f'<ul><li class="ck-good">{escape(L["h_ok"])}</li></ul>'
-    if extra:
-        return panel_html(f"{extra}<h3>{escape(L['measures'])}</h3>{_rows(rows)}", article.lang, summary)
-    return panel_html(f"<h3>{escape(L['measures'])}</h3>{_rows(rows)}<h3>{escape(L['hints'])}</h3>{hint_list}",
-                      article.lang, summary)
-
-
-def _readability_section(readability, article, lang: str) -> str:
-    """Measures and hints from the analytics module, rendered generically (tolerant of its shape)."""
-    L = _LABELS.get(lang, _LABELS["en"])
-    try:
-        measures = readability.text_measures(article.html, article.lang)
-    except Exception:  # noqa: BLE001
-        return ""
-    out = []
-    pairs = _pairs(measures)
-    if pairs:
-        out.append(f"<h3>{escape(L['measures'])}</h3>" + _rows(pairs))
-    hints: list = []
-    for name in ("editorial_checks", "editorial_hints"):
-        fn = getattr(readability, name, None)
-        if fn is None:
-            continue
-        for args in ((article, measures), (measures, article), (article,), (measures,)):
-            try:
-                result = fn(*args)
-            except TypeError:
-                continue
-            except Exception:  # noqa: BLE001
-                break
-            if result:
-                hints += list(result.values()) if isinstance(result, dict) else list(result)
-            break
-    if hints:
-        out.append(f"<h3>{escape(L['hints'])}</h3>" + _hint_items(hints))
-    return "".join(out)
-
-
-def _pairs(measures) -> list[tuple[str, object]]:
-    import dataclasses
-    if dataclasses.is_dataclass(measures):
-        items = dataclasses.asdict(measures).items()
-    elif isinstance(measures, dict):
-        items = measures.items()
+        R = importlib.import_module("contentkit.analytics.readability")
+    except Exception:  # noqa: BLE001 - not available: keep the basic panel
+        R = None
+    if R is None:
+        rows, hints, summary = _basic_measures(article)
+        hints = hints or [L["h_ok"]]
+        return panel_html(f"<h3>{escape(L['measures'])}</h3>{_rows(rows, key)}<h3>{escape(L['hints'])}</h3>"
+                          f"{_hint_items(hints)}", article.lang, summary)
+    m = R.text_measures(article.html, article.lang)
+    scores = R.readability_scores(m)
+    checks = R.editorial_checks(m, article.lang)
+    hints = R.editorial_hints(m, article.lang, extra=_seo_hints(article, L))
+    parts = []
+    if scores.reason:
+        parts.append(f"<p>{escape(S['readability'])} : {escape(S.get(scores.reason, scores.reason))}</p>"
+                     if key == "fr" else f"<p>{escape(S['readability'])}: {escape(S.get(scores.reason, scores.reason))}</p>")
     else:
-        return []
-    return [(k.replace("_", " "), v) for k, v in items if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
+        parts.append(_rows(((S.get(name, name), round(float(value), 1)) for name, value in scores.scores.items()
+                            if value is not None), key))
+    items = []
+    for c in checks:
+        label, fmt = C.get(c.name, (c.name, "{v} (≤ {l})"))
+        mark, cls = ("✓", "ck-good") if c.passed else ("!", "ck-warn")
+        items.append(f'<li class="{cls}"><span aria-hidden="true">{mark}</span> <strong>{escape(label)}</strong> — '
+                     f'{escape(fmt.format(v=c.value, l=c.limit, p=round(c.value * 100), lp=round(c.limit * 100)))}'
+                     f'<span class="ck-sr"> ({escape(L["passed"] if c.passed else L["to_review"])})</span></li>')
+    parts.append(f"<h3>{escape(S['checks'])}</h3><ul>{''.join(items)}</ul>")
+    parts.append(f"<h3>{escape(L['hints'])}</h3>" + (_hint_items(hints) if hints else
+                                                      f'<ul><li class="ck-good">{escape(L["h_ok"])}</li></ul>'))
+    rows = [(L["words"], m.words), (L["reading"], L["minutes"].format(n=m.reading_time_min)),
+            (L["sentences"], m.sentences), (L["avg_sentence"], round(m.avg_sentence_words, 1)),
+            (L["headings"], m.subheadings), (L["title_len"], L["chars"].format(n=len(article.title or ""))),
+            (L["summary_len"], L["chars"].format(n=len(article.summary or "")))]
+    parts.append(f"<h3>{escape(L['measures'])}</h3>{_rows(rows, key)}")
+    words = f"{m.words:,}".replace(",", "\u202f") + (" mots" if key == "fr" else " words")
+    return panel_html("".join(parts), article.lang, words)

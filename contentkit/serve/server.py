@@ -203,7 +203,7 @@ class PreviewServer:
         self.site = None
         self.lang = "fr"
         self._documents: dict[str, object] = {}
-        self._panels: dict[tuple[int, str], str] = {}
+        self._panels: dict[tuple[str, str], str] = {}  # (source, fingerprint) -> panel HTML
         self._last_failure_key: tuple | None = None
         self._clients: list[queue.Queue] = []
         self._lock = threading.RLock()
@@ -362,7 +362,8 @@ class PreviewServer:
             self.site = site
             self.lang = site.config.language
             self._documents = documents
-            self._panels = {}
+            if len(self._panels) > 4 * len(documents) + 100:
+                self._panels = {}
 
     def _announce(self, outcome: BuildOutcome) -> None:
         """Send the outcome to every open tab (after the files are in place)."""
@@ -451,7 +452,7 @@ class PreviewServer:
             article = self._documents.get(rel) if rel else None
         panel = ""
         if article is not None and self.panel_for is not None and not failed:
-            key = (id(article), getattr(article, "fingerprint", ""))
+            key = (getattr(article, "source", ""), getattr(article, "fingerprint", ""))
             panel = self._panels.get(key, "")
             if not panel:
                 try:
