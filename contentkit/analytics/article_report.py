@@ -19,6 +19,7 @@ import os
 import pickle
 import statistics
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,21 @@ __all__ = ["ANALYSIS_VERSION", "ArticleFeatures", "ArticleAnalysis", "AnalysisRe
 
 # Bump when anything cached per article changes meaning (measures, features).
 ANALYSIS_VERSION = f"a1-{FEATURES_VERSION}"
+
+
+def _code_fingerprint() -> str:
+    """Hash of the modules the cached per-article values come from: editing any of them (prose
+    extraction, syllables, measures, terms, depth features) invalidates the cache by itself."""
+    from contentkit import text
+    from contentkit.analytics import depth, readability, syllables, terms
+
+    h = hashlib.blake2b(digest_size=8)
+    for module in (text, syllables, readability, terms, depth):
+        try:
+            h.update(Path(module.__file__).read_bytes())
+        except OSError:
+            h.update(module.__name__.encode())
+    return h.hexdigest()
 GENERATOR = f"contentkit {__version__}"
 PARALLEL_MIN = 200  # articles to compute before worker processes are worth their start-up
 
@@ -142,10 +158,24 @@ class AnalysisCache:
 
 def _key(html: str, lang: str, hosts: tuple[str, ...]) -> str:
     h = hashlib.blake2b(digest_size=16)
-    for part in (ANALYSIS_VERSION, lang, "\x00".join(hosts), html):
+    for part in (ANALYSIS_VERSION, _CODE, lang, "\x00".join(hosts), html):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+_CODE = _code_fingerprint()
+
+
+def _pool_context():
+    """fork is cheapest, but forking a process that runs other threads can deadlock the child."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _extract(job: tuple[str, str, tuple[str, ...]]) -> ArticleFeatures:
@@ -205,7 +235,7 @@ def analyze_site(site: Site, cache: AnalysisCache | None = None,
     jobs = [(articles[i].html, langs[i], hosts) for i in todo]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_MIN and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             computed = list(pool.map(_extract, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
     else:
         computed = [_extract(job) for job in jobs]
@@ -236,7 +266,7 @@ def analyze_site(site: Site, cache: AnalysisCache | None = None,
     report = AnalysisReport(
         generator=GENERATOR,
         site={"title": config.title, "language": config.language, "articles": len(analyses)},
-        articles=analyses, summary=summarize(analyses))
+        articles=analyses, summary=summarize(analyses, config.length_buckets))
     report.timings = {"features": t1 - t0, "depth": t2 - t1,
                       "total": time.perf_counter() - t0, "computed": float(len(jobs))}
     return report
@@ -276,7 +306,23 @@ def _median(values: list[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def summarize(analyses: list[ArticleAnalysis]) -> dict[str, Any]:
+def depth_by_length(analyses: list[ArticleAnalysis], buckets: Sequence[int]) -> list[dict]:
+    """Depth per length band: if depth were a disguised word count, each band would be narrow."""
+    edges = sorted({int(b) for b in buckets if int(b) > 0})
+    bands = []
+    for lo, hi in zip([0, *edges], [*edges, None]):
+        scores = sorted(a.depth.score for a in analyses
+                        if a.words >= lo and (hi is None or a.words < hi))
+        if not scores:
+            continue
+        bands.append({"words": f"{lo}-{hi - 1}" if hi is not None else f"{lo}+",
+                      "articles": len(scores), "depth_median": _median(scores),
+                      "depth_min": scores[0], "depth_max": scores[-1]})
+    return bands
+
+
+def summarize(analyses: list[ArticleAnalysis],
+              length_buckets: Sequence[int] = (500, 800, 1500, 3000)) -> dict[str, Any]:
     words = [a.words for a in analyses]
     scores = [a.depth.score for a in analyses]
     formulas: dict[str, list[float]] = {}
@@ -318,6 +364,7 @@ def summarize(analyses: list[ArticleAnalysis]) -> dict[str, Any]:
             "median": _median(scores), "mean": statistics.fmean(scores) if scores else None,
             "min": min(scores, default=None), "max": max(scores, default=None),
             "spearman_words": spearman(words, scores),
+            "by_length": depth_by_length(analyses, length_buckets),
             "components": components,
         },
         "near_duplicates": near,

@@ -14,13 +14,14 @@ component           points  how it is measured
 ==================  ======  =================================================================
 
 Coverage (35)
-    The *cluster* of an article is the other articles filed under its category or one of its
-    tags, each weighted by the number of groups (category, tags) it shares with the article. A
-    term's *cluster share* is the weighted share of cluster articles using it; its weight is
+    The *cluster* of an article is the other articles in the same language filed under its
+    category or one of its tags, each weighted by the number of groups (category, tags) it
+    shares with the article. An article *uses* a term fully with 2 mentions or more, half with
+    one. A term's *cluster share* is the weighted share of cluster articles using it; its weight is
     ``share × ln((N + 1) / (df + 1))`` with N articles on the site and df of them using the term
     (TF-IDF with the cluster as the document and the site as the corpus: a term every article
     uses weighs nothing). Key terms: the 20 heaviest terms used by ≥ 2 (weighted) cluster
-    articles and ≥ 20 % of the cluster. The article itself is left out of its cluster, so it
+    articles and ≥ 20 % of the cluster, and present in 2 other articles of the site at least. The article itself is left out of its cluster, so it
     cannot make its own key terms. Coverage = Σ weight × min(mentions, 2) / 2 ÷ Σ weight: the
     first two mentions of a term count, more do not (MarketMuse-style; stuffing does not pay).
     Points = 35 × min(1, coverage / 0.75). Not applicable (and the score rescaled over the
@@ -314,6 +315,12 @@ def _pct(x: float, fr: bool) -> str:
     return f"{_n(100 * x, fr)}\u00a0%" if fr else f"{100 * x:.0f}%"
 
 
+def _scoped_groups(doc: DepthDoc) -> tuple[str, ...]:
+    """A cluster only holds articles in the same language: key terms are words."""
+    root = lang_root(doc.lang)
+    return tuple(f"{root}|{g}" for g in doc.groups)
+
+
 class _TermIndex:
     """Stems of every article, the site's document frequencies and the groups' ones."""
 
@@ -347,19 +354,22 @@ class _TermIndex:
         # groups
         members: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
-            for g in d.groups:
+            for g in _scoped_groups(d):
                 members.setdefault(g, []).append(i)
         self.group_names = sorted(members)
         self.group_members = {g: np.array(members[g], dtype=np.int64) for g in self.group_names}
         self.group_row = {g: k for k, g in enumerate(self.group_names)}
-        rows, cols = [], []
+        # An article counts fully for a term it uses twice or more, half for a single mention.
+        self.use = [np.minimum(c, MENTIONS_CAP) / MENTIONS_CAP for c in self.counts]
+        rows, cols, vals = [], [], []
         for g in self.group_names:
             for i in members[g]:
                 rows.append(np.full(len(self.idx[i]), self.group_row[g], dtype=np.int64))
                 cols.append(self.idx[i])
+                vals.append(self.use[i])
         if rows:
             r, c = np.concatenate(rows), np.concatenate(cols)
-            self.group_df = sparse.csr_matrix((np.ones(len(r)), (r, c)),
+            self.group_df = sparse.csr_matrix((np.concatenate(vals), (r, c)),
                                               shape=(len(self.group_names), v))
         else:
             self.group_df = sparse.csr_matrix((0, v))
@@ -389,7 +399,7 @@ def score_depth(docs: Sequence[DepthDoc]) -> list[DepthResult]:
     coverages: list = [None] * len(docs)
     clusters = _Clusters(terms)
     # articles with the same groups share their cluster: visit them together
-    for i in sorted(range(len(docs)), key=lambda i: (docs[i].groups, i)):
+    for i in sorted(range(len(docs)), key=lambda i: (_scoped_groups(docs[i]), i)):
         coverages[i] = _coverage(i, docs[i], docs, terms, clusters, _fr(docs[i].lang))
     results = []
     for i, doc in enumerate(docs):
@@ -434,7 +444,7 @@ class _Clusters:
 def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Clusters, fr: bool):
     max_points = WEIGHTS["coverage"]
     name = "coverage"
-    groups = tuple(g for g in doc.groups if g in terms.group_row)
+    groups = tuple(g for g in _scoped_groups(doc) if g in terms.group_row)
     base_cdf, base_size, distinct = clusters.get(groups)
     cluster_n = max(0, distinct - 1)
     not_applicable = (
@@ -448,7 +458,7 @@ def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Cluster
     own_idx, own_counts = terms.idx[i], terms.counts[i]
     k = len(groups)
     cdf = base_cdf.copy()
-    cdf[own_idx] -= k
+    cdf[own_idx] -= k * terms.use[i]
     csize = base_size - k
     share = cdf / csize
     site_df_others = terms.df.copy()

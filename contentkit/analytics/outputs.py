@@ -356,6 +356,11 @@ def print_table(report: AnalysisReport, console, extra_columns: Sequence[Column]
                         if v["spearman_words"] is not None)
         if per:
             console.print(f"  by component (points vs words): {per}")
+        bands = "; ".join(f"{b['words']} words: {b['depth_min']}–{b['depth_max']} "
+                          f"(median {b['depth_median']:.0f}, n={b['articles']})"
+                          for b in d.get("by_length", []))
+        if bands:
+            console.print(f"  depth within length bands: {bands}")
     if s["too_short_to_score"]:
         console.print(f"{s['too_short_to_score']} article(s) too short to score readability "
                       "(under 100 words).")

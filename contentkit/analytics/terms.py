@@ -45,6 +45,26 @@ aujourd aujourd'hui autant beaucoup cas chose choses dire donne faut fin jamais 
 moment nombre part parfois partir peut-être plutôt quelque quelques rien selon seul seule
 seulement surtout tard tellement trois vraiment autour dès depuis pendant contre parmi
 lorsqu'il lorsqu'elle afin celui-ci celle-ci ceux-ci dit doit-on est-ce c'est-à-dire
+pouvoir peux pouvons pouvez pourra pourront pourraient pourrions pu devoir dois devons devez
+devra devront devraient devrions dû vouloir veut veulent voulons voulez voudrait savoir sait
+savent savons savez saura falloir fallait faudra faudrait aller allons allez ira iront irait
+venir vient viennent venons venez prendre prend prennent prenons prenez pris mettre met
+mettent mis donner donnent donné permet permettent permis rester reste restent passe passent
+passé semble semblent sembler devient deviennent trouve trouvent voir voit voient vu croire
+croit pense pensent parler parle parlent rend rendent tient tiennent arrive arrivent
+reçoit reçoivent apprend apprennent pose posent posé impose imposent demande demandent
+également notamment vraiment simplement rapidement largement directement clairement
+réellement particulièrement généralement totalement forcément énormément précisément
+exactement entièrement finalement actuellement justement relativement progressivement
+régulièrement systématiquement concrètement immédiatement naturellement évidemment
+certes enfin ensuite puis alors aussitôt désormais parfois souvent toujours encore assez
+presque environ plein pleine grand grande grands grandes petit petite petits petites
+nouveau nouvelle nouveaux nouvelles premier première premiers premières dernier dernière
+derniers dernières autre autres même mêmes tel telle bonne bons bonnes meilleur meilleure
+mauvais vrai vraie chose choses façon manière sorte type genre idée idées exemple exemples
+cas côté fois jour jours an ans année années mois semaine semaines heure heures temps
+un deux trois quatre cinq six sept huit neuf dix vingt trente quarante cinquante cent mille
+oui non personne gens monde point question réponse
 """
 _EN_STOP = """
 a about above after again against all also am an and any are aren as at be because been
@@ -60,6 +80,14 @@ wasn way we well were weren what when where whether which while who whom whose w
 with within without won would wouldn yet you your yours yourself yourselves s t ll re ve
 d m o y etc e.g i.e also back first last still something anything nothing thing things
 another around already always among across along instead whereas whose
+able become becomes became come comes came give gives gave given go goes going gone keep
+keeps kept know knows knew known look looks need needs put puts say says said see sees saw
+seen seem seems take takes took taken tell tells think thinks thought want wants work
+works try tries good great big small large little long high low old right new next
+example examples kind kinds lot lots part parts point way ways time times day days year
+years month months week weeks people person question answer fact case cases three four
+five six seven eight nine ten hundred thousand yes actually basically certainly clearly
+especially exactly finally generally particularly probably simply usually
 """
 STOP_WORDS = {
     "fr": frozenset(_FR_STOP.split()),
@@ -137,9 +165,15 @@ def stem(word: str, lang: str) -> str:
     return word
 
 
+# French manner adverbs in -amment / -emment (évidemment, récemment) are never topic terms.
+_ADVERB_ENDINGS = {"fr": ("amment", "emment"), "en": (), "*": ("amment", "emment")}
+
+
 def is_term(word: str, lang_key: str) -> bool:
     """A candidate topic term: 3+ characters, has a letter, no digit, not a stop word."""
     if len(word) < 3 or word in STOP_WORDS[lang_key]:
+        return False
+    if _ADVERB_ENDINGS[lang_key] and word.endswith(_ADVERB_ENDINGS[lang_key]):
         return False
     has_letter = False
     for ch in word:
