@@ -117,14 +117,22 @@ def _residualize(values: Sequence[np.ndarray], groups: np.ndarray, ncl: int,
         z = covariate - covariate.mean(axis=1, keepdims=True)
         sd = z.std(axis=1, keepdims=True)
         z = z / np.where(sd > 0, sd, 1.0)
-        C = np.stack([demean(z), demean(z * z), demean(z * z * z)], axis=2)  # (B, n, 3)
-        ctc = np.einsum("bnp,bnq->bpq", C, C)
-        ridge = 1e-9 * (np.trace(ctc, axis1=1, axis2=2)[:, None, None] + 1.0)
-        ctc = ctc + ridge * np.eye(3)[None]
+        cols = [demean(z), demean(z * z), demean(z * z * z)]
+        p = len(cols)
+        ctc = np.empty((B, p, p))
+        for i in range(p):
+            for j in range(i, p):
+                ctc[:, i, j] = ctc[:, j, i] = np.einsum("bn,bn->b", cols[i], cols[j])
+        ridge = 1e-9 * (np.trace(ctc, axis1=1, axis2=2) + 1.0)
+        ctc += ridge[:, None, None] * np.eye(p)[None]
         res = []
         for v in out:
-            beta = np.linalg.solve(ctc, np.einsum("bnp,bn->bp", C, v)[..., None])[..., 0]
-            res.append(v - np.einsum("bnp,bp->bn", C, beta))
+            rhs = np.stack([np.einsum("bn,bn->b", c, v) for c in cols], axis=1)
+            beta = np.linalg.solve(ctc, rhs[..., None])[..., 0]
+            r = v.copy()
+            for i, c in enumerate(cols):
+                r -= beta[:, i:i + 1] * c
+            res.append(r)
         out = res
     return out
 
@@ -146,6 +154,30 @@ def _partial_rho_rows(x, y, age, groups, ncl):
     """Partial Spearman per row of (B, n) arrays."""
     rx, ry = _rank_rows(x), _rank_rows(y)
     ra = _rank_rows(age) if age is not None else None
+    ex, ey = _residualize([rx, ry], groups, ncl, ra)
+    return _corr_rows(ex, ey)
+
+
+def _codes_of(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense integer codes of values (equal values share a code), and how many codes."""
+    uniq, inv = np.unique(values, return_inverse=True)
+    return inv.astype(np.int64), len(uniq)
+
+
+def _rank_codes(codes: np.ndarray, m: int) -> np.ndarray:
+    """Average ranks per row of (B, n) dense codes, by counting (no sort): a code's rank is the
+    number of smaller values in its row plus (its count + 1) / 2 — identical to rankdata."""
+    B, n = codes.shape
+    off = (codes + m * np.arange(B)[:, None]).ravel()
+    cnt = np.bincount(off, minlength=B * m).reshape(B, m)
+    before = np.cumsum(cnt, axis=1) - cnt
+    avg = before + (cnt + 1) / 2.0
+    return avg.ravel()[off].reshape(B, n)
+
+
+def _partial_rho_codes(cx, cy, ca, mx, my, ma, groups, ncl):
+    """_partial_rho_rows on pre-coded values (bootstrap fast path)."""
+    rx, ry, ra = _rank_codes(cx, mx), _rank_codes(cy, my), _rank_codes(ca, ma)
     ex, ey = _residualize([rx, ry], groups, ncl, ra)
     return _corr_rows(ex, ey)
 
@@ -206,9 +238,10 @@ def primary_test(words, outcome, age, clusters: Sequence[str], n_boot: int = N_B
     rho = _partial_rho_rows(words[None], y[None], age[None], groups[None], ncl)[0]
     slope = _slope_rows(lw[None], y[None], la[None], groups[None], ncl)[0]
     rhos, slopes = [], []
+    (cx, mx), (cy, my), (ca, ma) = _codes_of(words), _codes_of(y), _codes_of(age)
     for idx in _boot_indices(n, n_boot, seed):
         g = groups[idx]
-        rhos.append(_partial_rho_rows(words[idx], y[idx], age[idx], g, ncl))
+        rhos.append(_partial_rho_codes(cx[idx], cy[idx], ca[idx], mx, my, ma, g, ncl))
         slopes.append(_slope_rows(lw[idx], y[idx], la[idx], g, ncl))
     rhos_a = np.concatenate(rhos) if rhos else np.array([])
     slopes_a = np.concatenate(slopes) if slopes else np.array([])
