@@ -448,10 +448,14 @@ def length_norm(records: Sequence[StatsRecord], buckets: Sequence[int] = (500, 8
         test = primary_test([r.words for r in eligible], [r.outcome for r in eligible],
                             [r.age_days for r in eligible], [r.cluster for r in eligible],
                             n_boot=n_boot, seed=seed)
-        test["method"] = ("Spearman partial on age (cubic in rank) and topic cluster (fixed "
-                          "effects); "
-                          f"{int(CI_LEVEL * 100)} % percentile bootstrap, {n_boot} resamples, "
-                          f"seed {seed}")
+        test["method"] = (
+            "Spearman partiel sur l'âge (polynôme cubique du rang) et le thème (effets fixes de "
+            f"cluster) ; intervalle bootstrap percentile à {int(CI_LEVEL * 100)} %, {n_boot} "
+            f"rééchantillonnages, graine {seed} ; garde-fou : intervalle de Fieller (z de Fisher)"
+            if fr else
+            "Spearman partial on age (cubic in rank) and topic (cluster fixed effects); "
+            f"{int(CI_LEVEL * 100)} % percentile bootstrap, {n_boot} resamples, seed {seed}; "
+            "guard: Fieller interval (Fisher z)")
         result["test"] = test
     reasons = []
     if n < MIN_ELIGIBLE:
