@@ -16,6 +16,7 @@ Findings (severity `error` makes the command exit 1; `--strict` counts warnings 
   warning  unpublished-link     an unpublished article links to another unpublished one
   warning  redirected-link     link to an old URL that only redirects
   warning  image-alt            image without alt text (body, or `image` without `image_alt`)
+  warning  social-image         front matter `image` is an SVG, which social networks do not show
   warning  no-summary           no `summary`/`description`: the first paragraph is used
   warning  long-title / long-description   over 60 / 160 characters (cut by search engines)
   warning  duplicate-title      two articles with the same title
@@ -459,6 +460,10 @@ class Checker:
             if not a.image_alt.strip():
                 self.add(a.source, line, "warning", "image-alt", f"`image: {a.image}` has no `image_alt`",
                          "add `image_alt: \"…\"` describing the image (used by social networks)")
+            if urlsplit(a.image).path.lower().endswith((".svg", ".svgz")):
+                self.add(a.source, line, "warning", "social-image",
+                         f"`image: {a.image}` is an SVG: social networks do not show SVG previews",
+                         "use a PNG or JPEG, ideally 1200×630 pixels, for the social card")
             if a.image.startswith(("http://", "https://", "//")):
                 continue
             path = unquote(urlsplit(a.image).path)
