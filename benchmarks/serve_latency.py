@@ -276,93 +276,53 @@ def _pct(values: list[float], q: float) -> float:
 # Where the time goes in an incremental build
 # ------------------------------------------------------------------------------------------------
 
-def profile_incremental(n: int, workdir: Path, runs: int = 5) -> dict[str, float]:
-    """Median time per stage of `build_site` for a one-article edit, measured in-process."""
+def profile_incremental(n: int, workdir: Path, runs: int = 7, top: int = 12) -> tuple[dict, str]:
+    """Median time per stage of `build_site` (its own `timings`) for a one-article edit, in-process,
+    with the preview's options; plus the top functions of one such rebuild under cProfile."""
+    import cProfile
+    import io
+    import pstats
+
     from contentkit import build as B
     from contentkit.assemble import BuildOptions
-    from contentkit.content.cache import DocumentCache
-    from contentkit.render import pages
 
     root = workdir / f"profile-{n}"
     posts = generate_site(root, n)
     out = root / ".contentkit-cache" / "preview"
     state = B.BuildState()
-    B.build_site(root, out, BuildOptions(preview=True), state=state, base_url="http://127.0.0.1:9/")
-
-    timings: dict[str, float] = defaultdict(float)
-    originals = {}
-
-    def wrap(owner, name, label):
-        fn = getattr(owner, name)
-        originals[(owner, name)] = fn
-
-        def timed(*a, **k):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                timings[label] += time.perf_counter() - t
-        setattr(owner, name, timed)
-
-    wrap(B, "load_config", "config")
-    wrap(B, "discover_sources", "discover (walk content/)")
-    wrap(B, "read_sources", "read + hash (+ parse changed)")
-    wrap(B, "read_author_files", "authors")
-    wrap(B, "assemble_site", "assemble")
-    wrap(DocumentCache, "save", "document cache save")
-    wrap(B, "make_environment", "jinja environment")
-    wrap(B, "fingerprint_files", "template fingerprint")
-    wrap(B, "write_output", "write (stage + link + swap)")
-    wrap(B, "_unchanged_on_disk", "stat outputs (manifest check)")
-    original_plan = pages.Planner.plan
-    original_add = pages.Planner.add
-
-    def plan(self):
-        t = time.perf_counter()
-        try:
-            return original_plan(self)
-        finally:
-            timings["plan"] += time.perf_counter() - t
-
-    def add(self, output, deps, render):
-        def timed_render():
-            t = time.perf_counter()
-            try:
-                return render()
-            finally:
-                timings["render"] += time.perf_counter() - t
-        return original_add(self, output, deps, timed_render)
-
-    pages.Planner.plan = plan
-    pages.Planner.add = add
-    per_run = []
+    kwargs = dict(state=state, base_url="http://127.0.0.1:9/", search=False)
+    B.build_site(root, out, BuildOptions(preview=True), **kwargs)
     rng = random.Random(3)
+    rows = []
+
+    def edit(k: int) -> None:
+        path, _url = posts[rng.randrange(len(posts))]
+        path.write_text(path.read_text(encoding="utf-8") + f"\nÉdition {k}.\n", encoding="utf-8")
+
     try:
         for k in range(runs):
-            path, _url = posts[rng.randrange(len(posts))]
-            path.write_text(path.read_text(encoding="utf-8") + f"\nÉdition {k}.\n", encoding="utf-8")
-            timings.clear()
+            edit(k)
             t = time.perf_counter()
-            result = B.build_site(root, out, BuildOptions(preview=True), state=state, base_url="http://127.0.0.1:9/")
-            total = time.perf_counter() - t
-            # Stage timers overlap where one stage calls another: report plan without render inside it.
-            row = dict(timings)
-            row["total"] = total
+            result = B.build_site(root, out, BuildOptions(preview=True), **kwargs)
+            row = {f"stage: {name}": v for name, v in (getattr(result, "timings", None) or {}).items()}
+            row["total"] = time.perf_counter() - t
             row["files rendered"] = result.rendered
             row["files written"] = len(result.report.written)
-            per_run.append(row)
+            rows.append(row)
+        edit(runs)
+        prof = cProfile.Profile()
+        prof.enable()
+        B.build_site(root, out, BuildOptions(preview=True), **kwargs)
+        prof.disable()
     finally:
-        pages.Planner.plan = original_plan
-        pages.Planner.add = original_add
-        for (owner, name), fn in originals.items():
-            setattr(owner, name, fn)
         shutil.rmtree(root, ignore_errors=True)
-    keys = sorted({k for r in per_run for k in r})
-    med = {k: statistics.median(r.get(k, 0.0) for r in per_run) for k in keys}
-    accounted = sum(v for k, v in med.items() if k not in ("total", "files rendered", "files written",
-                                                           "stat outputs (manifest check)"))
-    med["other (signatures, manifest json, ...)"] = max(0.0, med["total"] - accounted)
-    return med
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    med = {k: statistics.median(r.get(k, 0.0) for r in rows) for k in keys}
+    stages = sum(v for k, v in med.items() if k.startswith("stage: "))
+    med["outside the stages"] = max(0.0, med["total"] - stages)
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(top)
+    return med, buf.getvalue()
 
 
 def main() -> None:
@@ -391,11 +351,11 @@ def main() -> None:
               f"{'OK' if r['ok'] else 'MISSED'}")
     if args.profile:
         for n in args.sizes:
-            print(f"\nIncremental build of {n} articles after a one-article edit (median of 5, ms):")
-            for k, v in sorted(profile_incremental(n, workdir).items(), key=lambda kv: -kv[1]
-                               if isinstance(kv[1], float) else 0):
-                print(f"  {k:<40} {v * 1000:8.1f}" if k not in ("files rendered", "files written")
-                      else f"  {k:<40} {v:8.0f}")
+            med, top = profile_incremental(n, workdir)
+            print(f"\nIncremental build of {n} articles after a one-article edit (median of 7 runs, in-process):")
+            for k, v in med.items():
+                print(f"  {k:<32} {v:8.0f}" if k.startswith("files") else f"  {k:<32} {v * 1000:8.1f} ms")
+            print(top)
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(0 if all(r["ok"] for r in results) else 1)

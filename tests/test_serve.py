@@ -229,7 +229,7 @@ def test_css_only_change_swaps_stylesheet_without_reload(preview):
 
 
 def test_burst_of_editor_events_gives_one_rebuild(preview):
-    # The product debounce is 75 ms; a loaded CI machine can pause this test thread for longer than
+    # The product debounce is 50 ms; a loaded CI machine can pause this test thread for longer than
     # that in the middle of the burst, so the window is widened here. The mechanism is the same.
     srv, root, sse, _ = preview(debounce=0.4)
     before = srv.status()["builds"]

@@ -41,7 +41,10 @@ class RichReporter:
 @click.option("--strict-port", is_flag=True, help="Fail instead of trying the next ports when --port is taken.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
 @click.option("--workers", type=int, default=None, help="Worker processes for Markdown (default: CPU count).")
-def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: bool, workers: int | None) -> None:
+@click.option("--search", is_flag=True,
+              help="Also build the search index (re-indexes the whole site on every save: slower).")
+def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: bool, workers: int | None,
+          search: bool) -> None:
     """Preview the site with drafts and future posts; pages reload as you save."""
     from .server import PortInUse, PreviewServer
 
@@ -68,7 +71,7 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
     main_pid = os.getpid()
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = PreviewServer(root, host, port, port_tries=1 if strict_port else 20, workers=workers,
-                           reporter=reporter)
+                           reporter=reporter, search=search)
     try:
         try:
             actual = server.bind()

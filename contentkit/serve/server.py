@@ -184,7 +184,7 @@ class PreviewServer:
                  port_tries: int = 20, workers: int | None = None,
                  panel_for: Callable[[object], str] | None = inject.default_panel_for,
                  reporter: Reporter | None = None, debounce: float | None = None,
-                 output: Path | None = None, options: BuildOptions | None = None):
+                 output: Path | None = None, options: BuildOptions | None = None, search: bool = False):
         from ..build import BuildState
 
         self.root = Path(root).resolve()
@@ -196,6 +196,8 @@ class PreviewServer:
         self.reporter = reporter or Reporter()
         self.output_dir = (output or self.root / PREVIEW_DIR).resolve()
         self.options = options or BuildOptions(preview=True)
+        # The Pagefind index covers the whole site: re-indexing on every save would cost seconds.
+        self.overrides = {} if search else {"search": False}
         self.state = BuildState()
         self.generation = 0  # bumped each time a build changes files
         self.builds = 0  # build attempts, successful or not
@@ -329,7 +331,7 @@ class PreviewServer:
             wall = time.time() - 0.05
             try:
                 result = build_site(self.root, self.output_dir, self.options, use_cache=True,
-                                    workers=self.workers, state=self.state, base_url=self.url)
+                                    workers=self.workers, state=self.state, base_url=self.url, **self.overrides)
             except BuildFailed as exc:
                 outcome = BuildOutcome(False, time.perf_counter() - started, "failed", problems=exc.problems)
             except Exception as exc:  # noqa: BLE001 - a bug must not kill the preview either

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-DEBOUNCE = 0.075  # seconds of quiet before a rebuild
+DEBOUNCE = 0.05  # seconds of quiet before a rebuild (editors finish a save within a few ms)
 MAX_DELAY = 1.0  # a never-ending stream of events still rebuilds this often
 
 _TEMP_NAME = re.compile(
