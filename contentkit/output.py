@@ -214,16 +214,13 @@ class OutputWriter:
         try:
             if self.previous and not report.changed and all(
                     os.path.isdir(os.path.join(self.out_dir, d)) for d in generated_dirs):
-                return report  # nothing to do: not even a swap
-            if self.mode == "staging":
+                pass  # nothing to do: not even a swap
+            elif self.mode == "staging":
                 self._commit_staging(before_swap)
             else:
                 self._commit_txn(report.removed)
-        except BaseException:
-            self.abort()
-            raise
-        self._done = True
-        shutil.rmtree(self.work, ignore_errors=True)
+        finally:
+            self.abort()  # removes the work folder (empty after a transaction)
         return report
 
     def _commit_txn(self, removed: list[str]) -> None:

@@ -6,6 +6,7 @@ inside entry content is made absolute, because feed readers have no base URL to 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from feedgen.feed import FeedGenerator
@@ -14,6 +15,7 @@ from ..assemble import rooted_links
 from ..editorial.links import feed_link_params
 from ..model import Article, Site
 
+_EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ROOTED = re.compile(r'(\s(?:src|href))="/(?!/)')
 _IN_PAGE = re.compile(r'(\s(?:src|href))="(?=[#?])')  # "#section", "?q=": relative to the article
 
@@ -49,8 +51,9 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
     fg.language(cfg.language)
     fg.generator("contentkit")
     items = articles[: cfg.feed_items]
-    if items:
-        fg.updated(max((a.updated or a.date) for a in items))
+    # An empty feed (an author with no post yet) gets a fixed date, not feedgen's "now": the same
+    # site must give the same bytes at every build.
+    fg.updated(max((a.updated or a.date) for a in items) if items else _EMPTY_FEED_DATE)
     params = feed_link_params(site, page_url, fmt)  # UTM on entry links, per feed (editorial/links.py)
     for a in reversed(items):  # feedgen prepends entries; reversed keeps newest first
         entry = fg.add_entry()

@@ -86,7 +86,7 @@ class Planner:
             page_title = title if n == 1 else f"{title} – {self.env.globals['t']('page_n', n=n)}"
             meta = page_meta(self.site, title=page_title, url=url, description=description,
                              term=context.get("term"), noindex=False)
-            self.page(url, template, deps + (n, pages, [a.fingerprint for a in chunk]),
+            self.page(url, template, deps + (n, pages, len(articles), [a.fingerprint for a in chunk]),
                       articles=chunk, pagination=pagination, meta=meta, title=title,
                       feeds=self.feeds_for(base_url), **context)
 
@@ -98,7 +98,7 @@ class Planner:
         self.feed(posts, cfg.title, self.root, cfg.description)
 
         for a in posts:
-            deps = (a.fingerprint, _brief(a.previous), _brief(a.next), [_brief(r) + (r.fingerprint,) for r in a.related],
+            deps = (a.fingerprint, _brief(a.previous), _brief(a.next), [_brief(r) + (r.date,) for r in a.related],
                     [_brief(p) for p in a.series_parts], _brief(a.topic), event_phase(a, site.now))
             meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
             self.page(a.url, "article.html", deps, article=a, meta=meta, feeds=self.feeds_for(self.root))
@@ -141,11 +141,11 @@ class Planner:
 
         plan_events(self)  # .ics of each event post, events page
         plan_search(self)  # the search page, when search is on (search.py)
-        self.page(self.root + "404.html", "404.html", ("404",), title=t("not_found_title"),
+        self.page(self.root + "404.html", "404.html", ("404", [_brief(a) for a in posts[:5]]), title=t("not_found_title"),
                   meta=page_meta(site, title=t("not_found_title"), url=self.root + "404.html", noindex=True),
                   feeds=[])
         for out, target in sorted(site.redirects.items()):
-            self.add(out, ("redirect", target.url),
+            self.add(out, ("redirect", target.url, target.title, target.lang),
                      lambda target=target: self.env.get_template("redirect.html").render(
                          site=site, target=target, target_url=cfg.absolute(target.url)).encode("utf-8"))
         self.add("sitemap.xml", ("sitemap", self.sitemap_entries()), lambda: sitemap_xml(self.sitemap_entries()))
