@@ -245,3 +245,17 @@ def test_every_page_has_one_h1_a_title_a_language_and_a_description(built):
         if rel != "404.html" and not _meta(doc, "name", "description"):
             bad.append(f"{rel}: no meta description")
     assert not bad, "\n".join(bad)
+
+
+def test_a_missing_validator_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    from _pytest.outcomes import Failed, Skipped
+
+    from . import quality_support
+
+    absent = tmp_path / "node_modules" / "vnu.jar"
+    monkeypatch.setattr(quality_support, "IN_CI", True)
+    with pytest.raises(Failed, match="npm --prefix .ci install"):
+        quality_support.need_file(absent, "the Nu HTML Checker")
+    monkeypatch.setattr(quality_support, "IN_CI", False)
+    with pytest.raises(Skipped, match="quality gate cannot run"):
+        quality_support.need_file(absent, "the Nu HTML Checker")
