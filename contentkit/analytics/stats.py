@@ -213,7 +213,8 @@ def partial_spearman(x, y, age=None, clusters: Sequence[str] | None = None) -> f
 
 
 def _p_value(r: float | None, n: int, k: int) -> float | None:
-    """Two-sided p-value of a partial correlation with k controls (t approximation)."""
+    """Two-sided p-value of a partial correlation with k control terms (t approximation);
+    k = cluster effects − 1 + 3 age terms."""
     if r is None:
         return None
     df = n - 2 - k
@@ -269,7 +270,7 @@ def primary_test(words, outcome, age, clusters: Sequence[str], n_boot: int = N_B
         "n_boot": n_boot,
         "seed": seed,
         "clusters": used_clusters,
-        "p_approx": _p_value(None if np.isnan(rho) else float(rho), n, ncl),
+        "p_approx": _p_value(None if np.isnan(rho) else float(rho), n, k),
         "slope_log1p_per_log2_words": None if np.isnan(slope) else float(slope),
         "pct_per_doubling": pct(slope),
         "pct_per_doubling_ci": None if sci is None else [pct(sci[0]), pct(sci[1])],
@@ -510,7 +511,7 @@ def _secondary(eligible: Sequence[StatsRecord], fr: bool) -> list[dict]:
         x, y, a, c = (list(t) for t in zip(*pairs))
         rho = partial_spearman(x, y, a, c)
         tests.append({"name": name, "x": x_name, "y": y_name, "n": len(pairs), "rho": rho,
-                      "p": _p_value(rho, len(pairs), _codes(c)[1])})
+                      "p": _p_value(rho, len(pairs), _codes(c)[1] - 1 + 3)})
 
     words = [r.words for r in eligible]
     for kpi in SECONDARY_KPIS:
