@@ -2,7 +2,6 @@
 the machine (every request is recorded; only file:// and data: URLs are allowed)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -65,9 +64,6 @@ def test_report_in_chromium(report_file, tmp_path):
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot), full_page=False)
             assert shot.stat().st_size > 10_000
-            keep = ROOT / "reports"
-            if keep.is_dir():
-                shutil.copy(shot, keep / "editorial-report-screenshot.png")
         finally:
             browser.close()
     assert requests, "the page load itself is recorded"
