@@ -7,11 +7,13 @@ vocabulary, French sentences of varied length, H2/H3 sections, figures, dates, l
 sources, quotations, a table now and then, lengths from ~150 to ~3,000 words, and ~1 % of
 near-duplicates. "cold" runs with an empty .contentkit-cache/ (Markdown rendering included),
 "warm" runs again on the same content; both run the real command in a subprocess and write the
-three outputs. Prints seconds.
+three outputs. Prints seconds: the whole command (which also loads the site: Markdown rendering
+when cold, and runs every enricher), then in-process timings of the analysis itself.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -123,6 +125,7 @@ def generate(root: Path, n: int, seed: int) -> None:
 
 
 def run(root: Path, label: str) -> float:
+    """The real command in a subprocess (imports, site loading, outputs, every enricher)."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "contentkit", "analyze", "--root", str(root),
                            "--output", str(root / "reports")], capture_output=True, text=True)
@@ -130,9 +133,45 @@ def run(root: Path, label: str) -> float:
     if proc.returncode:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
         raise SystemExit(f"{label}: contentkit analyze failed")
-    summary = [line for line in proc.stdout.splitlines() if "Spearman" in line or "Wrote" in line]
-    print(f"{label:>5}: {seconds:6.2f} s   " + " ".join(s.strip() for s in summary[:1]))
+    summary = [line for line in proc.stdout.splitlines() if "Spearman correlation" in line]
+    print(f"  {label:<34} {seconds:7.2f} s   {summary[0].strip() if summary else ''}")
     return seconds
+
+
+def _cpu() -> float:
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        total += r.ru_utime + r.ru_stime
+    return total
+
+
+def stages(root: Path) -> dict[str, tuple[float, float]]:
+    """In-process timings of what `analyze` itself does (this issue's part), cold then warm."""
+    from contentkit.analytics.article_report import AnalysisCache, analyze_site
+    from contentkit.analytics.outputs import write_outputs
+    from contentkit.assemble import BuildOptions
+    from contentkit.build import load_site
+
+    times: dict[str, tuple[float, float]] = {}
+
+    def timed(label, f):
+        t, c = time.perf_counter(), _cpu()
+        value = f()
+        times[label] = (time.perf_counter() - t, _cpu() - c)
+        return value
+
+    site = timed("load_site (document cache warm)", lambda: load_site(root, BuildOptions()))
+    for label in ("analysis cold (empty analysis cache)", "analysis warm"):
+        cache = AnalysisCache(root).load()
+        report = timed(label, lambda: analyze_site(site, cache))
+        cache.save()
+        times[label + ": per-article features"] = (report.timings["features"], float("nan"))
+        times[label + ": site-wide depth"] = (report.timings["depth"], float("nan"))
+    timed("articles.csv + analysis.json", lambda: write_outputs(report, root / "reports-bench"))
+    return times
 
 
 def main() -> None:
@@ -147,10 +186,21 @@ def main() -> None:
             t = time.perf_counter()
             generate(root, args.articles, args.seed)
             print(f"generated {args.articles} articles in {time.perf_counter() - t:.1f} s → {root}")
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+        print("contentkit analyze (subprocess, wall clock):")
         shutil.rmtree(root / ".contentkit-cache", ignore_errors=True)
-        cold = run(root, "cold")
-        warm = run(root, "warm")
-        print(f"cold {cold:.2f} s, warm {warm:.2f} s for {args.articles} articles")
+        run(root, "cold (no cache at all)")
+        for f in (root / ".contentkit-cache").glob("analysis-*"):
+            f.unlink()
+        run(root, "analysis cold, documents cached")
+        run(root, "warm")
+        print("in process:")
+        for f in (root / ".contentkit-cache").glob("analysis-*"):
+            f.unlink()
+        print(f"  {'':<58} {'wall':>7}   {'CPU (all processes)':>19}")
+        for label, (seconds, cpu) in stages(root).items():
+            print(f"  {label:<58} {seconds:7.2f} s" + ("" if cpu != cpu else f"   {cpu:7.2f} s"))
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

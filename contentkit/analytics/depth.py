@@ -21,8 +21,8 @@ Coverage (35)
     ``share × ln((N + 1) / (df + 1))`` with N articles on the site and df of them using the term
     (TF-IDF with the cluster as the document and the site as the corpus: a term every article
     uses weighs nothing). Key terms: the 20 heaviest terms used by ≥ 2 (weighted) cluster
-    articles and ≥ 20 % of the cluster, and present in 2 other articles of the site at least. The article itself is left out of its cluster, so it
-    cannot make its own key terms. Coverage = Σ weight × min(mentions, 2) / 2 ÷ Σ weight: the
+    articles and ≥ 20 % of the cluster, and present in 2 other articles of the site at least.
+    The article itself is left out of its cluster, so it cannot make its own key terms. Coverage = Σ weight × min(mentions, 2) / 2 ÷ Σ weight: the
     first two mentions of a term count, more do not (MarketMuse-style; stuffing does not pay).
     Points = 35 × min(1, coverage / 0.75). Not applicable (and the score rescaled over the
     other components) when the cluster has fewer than 3 articles or yields fewer than 5 key

@@ -312,6 +312,8 @@ def print_table(report: AnalysisReport, console, extra_columns: Sequence[Column]
     from rich.table import Table
     from rich.text import Text
 
+    if not console.is_terminal and console.width < 200:
+        console.width = 200  # redirected to a file or a pipe: no reason to crush the columns
     table = Table(title=f"{report.site['title']} — {len(report.articles)} articles",
                   show_lines=False, header_style="bold", expand=False)
     table.add_column("Article", overflow="ellipsis", max_width=46, no_wrap=True)
