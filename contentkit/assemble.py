@@ -497,28 +497,33 @@ def _link_neighbours(site: Site, window: int = 40) -> None:
 
     Only the `window` posts nearest in time within each shared tag are candidates, which keeps this
     linear in the number of posts (a site-wide pairwise comparison is quadratic at 5,000 posts).
+    Posts are handled by their index in `site.posts` (newest first) and ranked by the tuple
+    (-score, distance in time, index), so ties always break the same way.
     """
     posts = site.posts
     for i, a in enumerate(posts):
         a.next = posts[i - 1] if i > 0 else None  # newer
         a.previous = posts[i + 1] if i + 1 < len(posts) else None  # older
     index = {id(a): i for i, a in enumerate(posts)}
-    positions = {id(t): {id(m): i for i, m in enumerate(t.articles)} for t in site.tags.terms.values()}
+    members = {id(t): [index[id(m)] for m in t.articles] for t in site.tags.terms.values()}
+    positions = {key: {j: pos for pos, j in enumerate(m)} for key, m in members.items()}
+    categories = [frozenset(c.slug for c in a.categories) for a in posts]
     count = site.config.related_posts
-    for a in posts:
-        scores: Counter = Counter()
+    for me, a in enumerate(posts):
+        scores: dict[int, int] = {}
         for term in a.tags:
-            pos = positions[id(term)][id(a)]
-            for other in term.articles[max(0, pos - window): pos + window + 1]:
-                if other is not a:
-                    scores[id(other)] += 2
-        cats = {c.slug for c in a.categories}
-        for other_id in scores:
-            if cats & {c.slug for c in posts[index[other_id]].categories}:
-                scores[other_id] += 1  # same category breaks ties between equal tag overlaps
-        me = index[id(a)]
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(index[kv[0]] - me), index[kv[0]]))
-        a.related = [posts[index[k]] for k, _ in ranked[:count]]
+            m = members[id(term)]
+            pos = positions[id(term)][me]
+            for j in m[max(0, pos - window): pos + window + 1]:
+                if j != me:
+                    scores[j] = scores.get(j, 0) + 2
+        cats = categories[me]
+        if cats:
+            for j in scores:
+                if not cats.isdisjoint(categories[j]):
+                    scores[j] += 1  # same category breaks ties between equal tag overlaps
+        ranked = sorted([(-score, abs(j - me), j) for j, score in scores.items()])[:count]
+        a.related = [posts[j] for _, _, j in ranked]
 
 
 def _link_series(site: Site) -> None:

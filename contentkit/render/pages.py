@@ -7,6 +7,7 @@ written. That is the dependency tracking behind incremental builds and the previ
 from __future__ import annotations
 
 import math
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -55,8 +56,12 @@ class Planner:
         self.files.append(PlannedFile(output, deps, render))
 
     def page(self, url: str, template: str, deps: tuple, **context) -> None:
+        """`meta` may be a callable: computed only if the page is rendered (most are not, in an
+        incremental build)."""
         def render() -> bytes:
             ctx = {"site": self.site, "page_url": url, **context}
+            if callable(ctx.get("meta")):
+                ctx["meta"] = ctx["meta"]()
             return self.env.get_template(template).render(ctx).encode("utf-8")
         self.add(self.rel(url), (template, url) + deps, render)
 
@@ -84,8 +89,8 @@ class Planner:
                           "prev_url": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
                           "next_url": f"{base_url}page/{n + 1}/" if n < pages else None}
             page_title = title if n == 1 else f"{title} – {self.env.globals['t']('page_n', n=n)}"
-            meta = page_meta(self.site, title=page_title, url=url, description=description,
-                             term=context.get("term"), noindex=False)
+            meta = partial(page_meta, self.site, title=page_title, url=url, description=description,
+                           term=context.get("term"), noindex=False)
             self.page(url, template, deps + (n, pages, len(articles), [a.fingerprint for a in chunk]),
                       articles=chunk, pagination=pagination, meta=meta, title=title,
                       feeds=self.feeds_for(base_url), **context)
@@ -100,7 +105,7 @@ class Planner:
         for a in posts:
             deps = (a.fingerprint, _brief(a.previous), _brief(a.next), [_brief(r) + (r.date,) for r in a.related],
                     [_brief(p) for p in a.series_parts], _brief(a.topic), event_phase(a, site.now))
-            meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
+            meta = partial(page_meta, site, title=a.title, url=a.url, description=a.summary, article=a)
             self.page(a.url, "article.html", deps, article=a, meta=meta, feeds=self.feeds_for(self.root))
         for a in site.pages:
             meta = page_meta(site, title=a.title, url=a.url, description=a.summary, article=a)
