@@ -82,8 +82,10 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.ChainableUndefined,
+        auto_reload=False,  # one environment per build: no need to stat every template at every page
     )
     locale = config.language.replace("-", "_")
+    formatted: dict[tuple, str] = {}  # Babel is slow and a site shows each date on many pages
 
     def t(key: str, **kwargs) -> str:
         text = strings.get(key, key)
@@ -92,7 +94,11 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     def date_filter(value: datetime | None, fmt: str = "long") -> str:
         if not value:
             return ""
-        return format_date(value, format=fmt, locale=locale)
+        key = (type(value), value.isoformat(), fmt)  # isoformat: same instant, other offset != same
+        text = formatted.get(key)
+        if text is None:
+            text = formatted[key] = format_date(value, format=fmt, locale=locale)
+        return text
 
     def datetime_filter(value: datetime | None, fmt: str = "long") -> str:
         if not value:
