@@ -207,8 +207,12 @@ def tokenize_words(text: str, lang: str) -> list[str]:
     ``l'économie`` are the same word for every consumer (syllables, first-word checks).
     """
     pattern = _TOKEN_RE["fr"] if lang_root(lang) == "fr" else _TOKEN_RE["*"]
-    return [m.group(0).replace("\u2019", "'").replace("\u02bc", "'")
-            for m in pattern.finditer(text)]
+    # U+2019 is punctuation, only ever a joiner like "'": replacing it first changes no match.
+    # U+02BC is a letter (\w), so it is replaced in the tokens. (findall: the pattern has no group)
+    tokens = pattern.findall(text.replace("\u2019", "'"))
+    if "\u02bc" in text:
+        tokens = [t.replace("\u02bc", "'") for t in tokens]
+    return tokens
 
 
 def count_words(text: str, lang: str) -> int:
