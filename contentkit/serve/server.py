@@ -399,6 +399,14 @@ class PreviewServer:
             return
         recovered = self._last_failure_key is not None
         self._last_failure_key = None
+        if changed is None and self.site is not None:
+            site = self.site
+            unpublished = sum(1 for a in site.all_documents if a.status != "published" or a.is_future)
+            self.reporter.success(
+                f"✓ first build: {len(site.posts)} posts ({unpublished} draft or future), {len(site.pages)} pages "
+                f"in {outcome.seconds * 1000:.0f} ms, {len(outcome.written)} file(s) written, "
+                f"{len(outcome.removed)} removed")
+            return
         action = {"reload": "reload", "css": "stylesheet swap", "ok": "nothing to reload"}[outcome.event]
         self.reporter.success(
             f"{'✓ fixed — ' if recovered else '✓ '}{what}: rebuilt in {outcome.seconds * 1000:.0f} ms, "
