@@ -178,13 +178,18 @@ def test_lighthouse_gate_fails_on_a_broken_page(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # Weight and requests
 
-def _transfer(browser, server, path: str) -> dict[str, int]:
-    """Bytes over the wire by kind (body + headers, as served: no compression), images excluded."""
-    page = browser.page()
+def _transfer(page, server, path: str) -> dict[str, int]:
+    """Bytes over the wire by kind (body + headers, as served: no compression), images excluded.
+
+    The page's requests are routed (see Browser.page), which turns Chromium's HTTP cache off: every
+    load transfers everything again."""
     sizes: dict[str, int] = {}
     responses = []
-    page.on("response", lambda r: responses.append(r))
+    def listener(response):
+        responses.append(response)
+    page.on("response", listener)
     page.goto(server.url(path), wait_until="load")
+    page.remove_listener("response", listener)
     seen = set()
     for response in responses:
         kind = response.request.resource_type
@@ -197,7 +202,6 @@ def _transfer(browser, server, path: str) -> dict[str, int]:
     if urlsplit(icon).path not in seen:  # headless Chromium may not fetch the favicon: count it anyway
         with urllib.request.urlopen(icon, timeout=10) as r:
             sizes["favicon"] = len(r.read()) + sum(len(f"{k}: {v}\r\n") for k, v in r.headers.items()) + 17
-    page.context.close()
     return sizes
 
 
@@ -207,10 +211,13 @@ def test_article_pages_stay_light(browser, servers, name):
     without_images = [a for a in result.site.posts if "<img" not in a.html]
     assert without_images
     report = {}
+    page = browser.page()
     for a in without_images:
-        sizes = _transfer(browser, server, a.url)
+        sizes = _transfer(page, server, a.url)
+        assert sizes.get("stylesheet"), f"{a.url}: the stylesheet was not transferred: {sizes}"
         total = sum(sizes.values())
         report[a.url] = (total, total - len(a.html.encode()), sizes)
+    page.context.close()
     typical = sorted(without_images, key=lambda a: a.words)[len(without_images) // 2]
     total, _fixed, sizes = report[typical.url]
     print(f"{name}: typical article {typical.url} ({typical.words} words): {total} bytes {sizes}; "
@@ -228,7 +235,9 @@ def test_weight_gate_fails_on_a_heavy_page(browser, tmp_path):
                                      '<link rel="icon" href="/favicon.svg"><link rel="stylesheet" '
                                      'href="/theme/style.css"></head><body><p>x</p></body></html>')
     with LocalServer(tmp_path) as server:
-        sizes = _transfer(browser, server, "/a.html")
+        page = browser.page()
+        sizes = _transfer(page, server, "/a.html")
+        page.context.close()
     assert sizes["stylesheet"] > WEIGHT_BUDGET and sum(sizes.values()) > WEIGHT_BUDGET, sizes
 
 
