@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 TARGETS = {1000: 0.300, 5000: 1.0}

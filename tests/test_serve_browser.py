@@ -164,3 +164,30 @@ def test_drafts_show_their_banner_and_404_pages_come_alive(served_site, page):
     (root / "content/posts/2024/nouveau.md").write_text(
         post("Un tout nouvel article", "nouveau", 5, "Tout juste écrit.\n"), encoding="utf-8")
     sync_api.expect(page.locator("h1")).to_have_text("Un tout nouvel article", timeout=WAIT_MS)
+
+
+def test_hidden_tabs_release_their_event_stream(served_site, page):
+    """Browsers allow ~6 connections per host: a hidden tab must not hold one."""
+    root, base, _lines = served_site
+    import json as _json
+    import urllib.request
+
+    def clients() -> int:
+        with urllib.request.urlopen(base + "__contentkit/status", timeout=30) as r:
+            return _json.load(r)["clients"]
+
+    page.goto(base + "2024/sauvegardes/")
+    wait_connected(page)
+    page.wait_for_function("fetch('/__contentkit/status').then(r => r.json()).then(s => s.clients >= 1)")
+    before = clients()
+    page.evaluate("""() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    page.wait_for_function(f"fetch('/__contentkit/status').then(r => r.json()).then(s => s.clients < {before})")
+    # Meanwhile the post changes; shown again, the tab catches up by itself.
+    (root / "content/posts/2024/sauvegardes.md").write_text(
+        post("Des sauvegardes vraiment testées", "sauvegardes", 3, "Testez la restauration, pas la sauvegarde.\n"),
+        encoding="utf-8")
+    page.wait_for_function("fetch('/__contentkit/status').then(r => r.json()).then(s => s.build >= 2)")
+    page.evaluate("""() => { Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    sync_api.expect(page.locator(".post-body")).to_contain_text("Testez la restauration", timeout=WAIT_MS)

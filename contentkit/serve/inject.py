@@ -138,7 +138,10 @@ function swapCss(paths){
   var done=function(){if(link.parentNode)link.parentNode.removeChild(link)};fresh.onload=done;fresh.onerror=done;
   link.parentNode.insertBefore(fresh,link.nextSibling)})(links[i])}}
 function data(e){try{return JSON.parse(e.data)}catch(x){return {}}}
-var es=new EventSource(C.events);
+// One open stream per visible tab: browsers allow ~6 HTTP/1.1 connections per host, so hidden
+// tabs let go of theirs and catch up (hello: reload if a build happened meanwhile) when shown.
+var es=null;
+function connect(){if(es)return;es=new EventSource(C.events);
 es.addEventListener("hello",function(e){var d=data(e);
  if(d.failed){overlay(d.problems);return}
  if(C.errorPage||d.build!==C.build){reload();return}hideOverlay()});
@@ -146,7 +149,12 @@ es.addEventListener("reload",function(e){var d=data(e);
  if(C.errorPage||!d.paths||d.paths.indexOf(here)>=0){reload();return}C.build=d.build;hideOverlay()});
 es.addEventListener("css",function(e){var d=data(e);C.build=d.build;hideOverlay();swapCss(d.paths)});
 es.addEventListener("failed",function(e){overlay(data(e).problems)});
-es.addEventListener("ok",function(e){var d=data(e);if(C.errorPage){reload();return}C.build=d.build;hideOverlay()});
+es.addEventListener("ok",function(e){var d=data(e);if(C.errorPage){reload();return}C.build=d.build;hideOverlay()})}
+function disconnect(){if(es){es.close();es=null}}
+document.addEventListener("visibilitychange",function(){if(document.visibilityState==="hidden")disconnect();else connect()});
+window.addEventListener("pagehide",disconnect);
+window.addEventListener("pageshow",function(){if(document.visibilityState!=="hidden")connect()});
+if(document.visibilityState!=="hidden")connect();
 var panel=document.getElementById("ck-panel");
 if(panel){var det=panel.querySelector("details");try{if(localStorage.getItem("ck-panel")==="closed")det.open=false}catch(e){}
  det.addEventListener("toggle",function(){try{localStorage.setItem("ck-panel",det.open?"open":"closed")}catch(e){}})}
