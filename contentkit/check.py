@@ -152,13 +152,13 @@ class Locator:
     def line(self, url: str) -> int | None:
         needles = [url, url.replace("&", "&amp;"), unquote(url)]
         for needle in dict.fromkeys(n for n in needles if n):
+            # the whole URL, not a prefix of a longer one ("/a/" must not match in "/a/#b")
+            pattern = re.compile(r"(?<![\w/.#?=&%~-])" + re.escape(needle) + r"(?![\w/#?=&%~-])")
             start = self.cursor.get(needle, 0)
-            pos = self.body.find(needle, start)
-            if pos < 0 and start:
-                pos = self.body.find(needle)
-            if pos >= 0:
-                self.cursor[needle] = pos + len(needle)
-                return self.article.body_line + self.body.count("\n", 0, pos)
+            m = pattern.search(self.body, start) or (pattern.search(self.body) if start else None)
+            if m:
+                self.cursor[needle] = m.end()
+                return self.article.body_line + self.body.count("\n", 0, m.start())
         return None
 
 
@@ -322,12 +322,11 @@ class Checker:
     def _check_ref(self, a: Article, ref: Ref, locator: Locator, external_refs: dict) -> None:
         url = ref.url
         what = "image" if ref.kind == "img" else "link"
+        line = locator.line(url) if url else None  # every reference advances the locator once
         if ref.kind == "img" and (ref.alt is None or not ref.alt.strip()):
-            self.add(a.source, locator.line(url) if url else None, "warning", "image-alt",
-                     f"image {url or '(no src)'} has no alt text",
+            self.add(a.source, line, "warning", "image-alt", f"image {url or '(no src)'} has no alt text",
                      "describe what the image shows: ![Courbe des ventes 2019-2023](…); "
                      "screen readers and search engines read it")
-            locator.cursor.pop(url, None)  # a missing-image error points at the same place
         if not url:
             if ref.kind == "img":
                 self.add(a.source, None, "error", "missing-image", "an image has no source",
@@ -339,10 +338,9 @@ class Checker:
         if internal is None:
             if url.lower().startswith(("http://", "https://", "//")):
                 key = "https:" + url if url.startswith("//") else url
-                external_refs.setdefault(key, []).append((a, locator.line(url), what))
+                external_refs.setdefault(key, []).append((a, line, what))
             return
         path, fragment = internal
-        line = locator.line(url)
         published = self.published
         target_url = published.resolve(path)
         if target_url is None and path.endswith("/index.html"):

@@ -367,3 +367,16 @@ def test_external_links_are_checked_only_when_asked_with_a_cache(make_site, loca
     assert len(findings(again, "external-link")) == 2
     proc = run_cli("check", "--root", str(root), "--external", "--timeout", "0.5", "--format", "json")
     assert proc.returncode == 1 and json.loads(proc.stdout)["summary"]["errors"] == 2
+
+
+def test_locator_finds_each_occurrence_of_a_url_outside_code():
+    from types import SimpleNamespace
+
+    from contentkit.check import Locator
+
+    body = ("Voir [a](/a/#b).\n```\n[a](/a/)\n```\nPuis `[a](/a/)` en ligne,\n[a](/a/) et\n\n"
+            "[a][r]\n\n[r]: /a/\n")
+    locator = Locator(SimpleNamespace(body=body, body_line=20))
+    assert locator.line("/a/") == 25  # not in "/a/#b" (line 20), nor in the fenced or inline code
+    assert locator.line("/a/") == 29  # the reference definition
+    assert locator.line("/a/#b") == 20
