@@ -21,6 +21,7 @@ import statistics
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -234,10 +235,15 @@ def analyze_site(site: Site, cache: AnalysisCache | None = None,
     todo = [i for i, f in enumerate(features) if f is None]
     jobs = [(articles[i].html, langs[i], hosts) for i in todo]
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    computed: list[ArticleFeatures] | None = None
     if len(jobs) >= PARALLEL_MIN and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            computed = list(pool.map(_extract, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
-    else:
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                computed = list(pool.map(_extract, jobs,
+                                         chunksize=max(8, len(jobs) // (workers * 8))))
+        except (OSError, BrokenProcessPool):  # no processes allowed here: same results, serially
+            computed = None
+    if computed is None:
         computed = [_extract(job) for job in jobs]
     for i, f in zip(todo, computed):
         features[i] = f
