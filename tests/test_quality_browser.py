@@ -273,3 +273,19 @@ def test_axe_is_the_pinned_version():
     text = need_file(AXE_JS, "axe-core").read_text(encoding="utf-8")[:300]
     assert re.search(r"axe v?4\.\d+", text), text[:120]
     assert AXE_TAGS == ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def test_lighthouse_on_the_search_page_with_results(tmp_path):
+    """The search UI keeps performance, accessibility and best practices green (SEO is off by
+    design: the search page is `noindex`)."""
+    result, out, _root = rich_build()
+    with LocalServer(out) as server:
+        report = run_lighthouse(server.url("/search/?q=gouvernance"), tmp_path / "lighthouse.json")
+    scores = lighthouse_scores(report)
+    print(f"Lighthouse search page: {scores}")
+    low = {k: v for k, v in scores.items() if k != "seo" and (v is None or v < MIN_SCORE)}
+    assert not low, f"{low}; audits losing points: {lighthouse_failures(report)}"
+    assert report["audits"]["is-crawlable"]["score"] == 0, "the search page is noindex"
+    urls = lighthouse_request_urls(report)
+    assert any("/pagefind/" in u for u in urls), "the search ran"
+    assert all(is_local(u) for u in urls), [u for u in urls if not is_local(u)]
