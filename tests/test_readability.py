@@ -307,3 +307,11 @@ def test_checks_and_hints_reject_wrong_arguments_with_type_error():
     with pytest.raises(TypeError):
         editorial_checks(m, object())
     assert editorial_hints(m, "fr") == []
+
+
+def test_parallel_list_items_are_not_a_run_of_same_start_sentences():
+    items = "".join(f"<li>Les coûts du poste {i} augmentent chaque année.</li>" for i in range(5))
+    listed = text_measures(f"<p>Introduction courte du sujet.</p><ul>{items}</ul>", "fr")
+    assert listed.consecutive_same_start == 1
+    prose = "".join(f"<p>Les coûts du poste {i} augmentent chaque année.</p>" for i in range(3))
+    assert text_measures(prose, "fr").consecutive_same_start == 3

@@ -115,6 +115,9 @@ class TextMeasures:
     consecutive_same_start_word: str | None = None
 
 
+_RUNNING_PROSE = {"p", "blockquote"}
+
+
 def _letters(token: str) -> int:
     return sum(ch.isalpha() for ch in token)
 
@@ -135,8 +138,11 @@ def text_measures(html: str, lang: str) -> TextMeasures:
         if block.kind in _SUBHEADINGS:
             subheadings += 1
             sections.append(0)
-        if is_heading:
-            run_word, run = None, 0  # a heading breaks a run of same-start sentences
+        # Only running prose can repeat itself: list items and cells are parallel by design
+        # ("Les coûts… / Les délais…"), and a heading breaks a run.
+        in_prose = block.kind in _RUNNING_PROSE
+        if not in_prose:
+            run_word, run = None, 0
         block_words = 0
         for sentence in split_sentences(block.text, lang):
             tokens = tokenize_words(sentence, lang)
@@ -148,7 +154,7 @@ def text_measures(html: str, lang: str) -> TextMeasures:
             long_words += sum(_letters(t) > LONG_WORD_LETTERS for t in tokens)
             if counts_syllables:
                 syllables += sum(count_syllables(t, root) for t in tokens)
-            if not is_heading:
+            if in_prose:
                 first = tokens[0].lower()
                 if first == run_word:
                     run += 1
