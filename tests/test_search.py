@@ -105,6 +105,9 @@ def test_typing_a_word_finds_the_matching_article_in_chromium():
             assert len(found) >= 3 and found[0] == "/2022/gouvernance-des-donnees-le-guide-complet/"
             assert "/topics/" not in " ".join(found) and "/a-propos/" not in " ".join(found)
             assert page.inner_text("#search-status") == f"{len(found)} articles trouvés"
+            page.goto(server.url("/search/?q=retenir"))  # a word of headings: their "#" links are not indexed
+            page.wait_for_selector("#search-results li")
+            assert "retenir" in page.inner_text(".search-excerpt") and "#" not in page.inner_text(".search-excerpt")
         assert not browser.blocked, browser.blocked
         assert any("/pagefind/" in u for u in browser.requests)
     finally:
