@@ -65,8 +65,8 @@ def plan_search(planner) -> None:
     """Add the search page to a planner and tell the templates where it is."""
     site, env = planner.site, planner.env
     env.globals["search_page"] = None
-    if not search_enabled(site.config) or site.preview:
-        return  # `contentkit serve` does not index: no search page there
+    if not search_enabled(site.config):
+        return  # (`contentkit serve` turns search off unless `--search`: re-indexing costs time)
     url = search_url(site.config)
     if planner.rel(url) in {a.output for a in site.posts + site.pages}:
         return  # a page of the site lives there

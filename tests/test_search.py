@@ -212,3 +212,15 @@ def test_index_is_made_in_staging_before_the_swap_and_kept_by_unchanged_builds(m
     (root / "contentkit.yml").write_text((root / "contentkit.yml").read_text() + "search: false\n")
     build_site(root, out)
     assert not (out / "pagefind").exists(), "turning search off removes the old index"
+
+
+def test_preview_builds_have_search_only_when_asked(make_site):
+    """`contentkit serve` builds with search off (override), `serve --search` with it on."""
+    from contentkit.assemble import BuildOptions
+
+    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
+    build_site(root, root / "off", BuildOptions(preview=True), use_cache=False, search=False)
+    assert not (root / "off" / "search").exists() and not (root / "off" / "pagefind").exists()
+    build_site(root, root / "on", BuildOptions(preview=True), use_cache=False)
+    assert (root / "on" / "search" / "index.html").is_file()
+    assert entry(root / "on")["languages"]["fr"]["page_count"] == 1
