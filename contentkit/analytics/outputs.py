@@ -132,7 +132,7 @@ def _umask() -> int:
     return mask
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
@@ -172,7 +172,7 @@ def json_text(report: AnalysisReport) -> str:
 
 
 def write_json(report: AnalysisReport, path: Path) -> None:
-    _atomic_write(path, json_text(report).encode("utf-8"))
+    atomic_write(path, json_text(report).encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -277,7 +277,7 @@ def csv_bytes(report: AnalysisReport, extra_columns: Sequence[Column] = ()) -> b
 
 
 def write_csv(report: AnalysisReport, path: Path, extra_columns: Sequence[Column] = ()) -> None:
-    _atomic_write(path, csv_bytes(report, extra_columns))
+    atomic_write(path, csv_bytes(report, extra_columns))
 
 
 def write_outputs(report: AnalysisReport, out_dir: Path,

@@ -6,14 +6,13 @@ built (and escaped) by charts.py. French or English following the site's languag
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from contentkit.analytics import charts
+from contentkit.analytics.outputs import atomic_write
 from contentkit.analytics.stats import KPIS
 
 __all__ = ["write_report", "render_report"]
@@ -203,18 +202,6 @@ def render_report(state: dict[str, Any]) -> str:
 
 
 def write_report(state: dict[str, Any], path: Path) -> Path:
-    html = render_report(state)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, render_report(state).encode("utf-8"))
     return path
