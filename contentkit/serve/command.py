@@ -43,8 +43,9 @@ class RichReporter:
 @click.option("--workers", type=int, default=None, help="Worker processes for Markdown (default: CPU count).")
 @click.option("--search", is_flag=True,
               help="Also build the search index (re-indexes the whole site on every save: slower).")
+@click.option("--verbose", "-v", is_flag=True, help="Show the time of each build stage.")
 def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: bool, workers: int | None,
-          search: bool) -> None:
+          search: bool, verbose: bool) -> None:
     """Preview the site with drafts and future posts; pages reload as you save."""
     from .server import PortInUse, PreviewServer
 
@@ -71,7 +72,7 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
     main_pid = os.getpid()
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = PreviewServer(root, host, port, port_tries=1 if strict_port else 20, workers=workers,
-                           reporter=reporter, search=search)
+                           reporter=reporter, search=search, verbose=verbose)
     try:
         try:
             actual = server.bind()

@@ -154,6 +154,7 @@ class BuildOutcome:
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
     problems: list[Problem] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)  # build stage -> seconds (BuildResult.timings)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -183,7 +184,8 @@ class PreviewServer:
                  port_tries: int = 20, workers: int | None = None,
                  panel_for: Callable[[object], str] | None = inject.default_panel_for,
                  reporter: Reporter | None = None, debounce: float | None = None,
-                 output: Path | None = None, options: BuildOptions | None = None, search: bool = False):
+                 output: Path | None = None, options: BuildOptions | None = None, search: bool = False,
+                 verbose: bool = False):
         from ..build import BuildState
 
         self.root = Path(root).resolve()
@@ -195,6 +197,7 @@ class PreviewServer:
         self.reporter = reporter or Reporter()
         self.output_dir = (output or self.root / PREVIEW_DIR).resolve()
         self.options = options or BuildOptions(preview=True)
+        self.verbose = verbose
         # The Pagefind index covers the whole site: re-indexing on every save would cost seconds.
         self.overrides = {} if search else {"search": False}
         self.state = BuildState()
@@ -346,7 +349,8 @@ class PreviewServer:
                     event = "css"
                 else:
                     event = "reload"
-                outcome = BuildOutcome(True, result.seconds, event, written, removed, result.rendered)
+                outcome = BuildOutcome(True, result.seconds, event, written, removed, result.rendered,
+                                       timings=dict(getattr(result, "timings", None) or {}))
                 self._adopt(result.site)
             finally:
                 self._idle.set()
@@ -410,6 +414,9 @@ class PreviewServer:
         self.reporter.success(
             f"{'✓ fixed — ' if recovered else '✓ '}{what}: rebuilt in {outcome.seconds * 1000:.0f} ms, "
             f"{len(outcome.written)} file(s) written, {len(outcome.removed)} removed ({action})")
+        if self.verbose and outcome.timings:
+            stages = ", ".join(f"{k} {v * 1000:.0f}" for k, v in outcome.timings.items())
+            self.reporter.info(f"    stages (ms): {stages}; {outcome.rendered} page(s) rendered")
 
     # Browsers --------------------------------------------------------------------------------
     def _broadcast(self, event: str, data: dict) -> None:
