@@ -62,12 +62,24 @@ def load_registry(config, log: ProblemLog | None = None) -> dict[str, list[str]]
     return out
 
 
+_PARSED: dict[str, tuple[str, dict | None]] = {}  # path -> (text, data): read 3x per build, parse once
+
+
 def _parse(path: Path) -> dict | None:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         return None
-    return data if isinstance(data, dict) else None
+    hit = _PARSED.get(str(path))
+    if hit is not None and hit[0] == text:  # same bytes, same data (callers do not mutate it)
+        return hit[1]
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER) or {}
+    except yaml.YAMLError:
+        data = None
+    data = data if isinstance(data, dict) else None
+    _PARSED[str(path)] = (text, data)
+    return data
 
 
 def url_path(site: Site, a: Article) -> str:
@@ -155,6 +167,8 @@ def update_registry(site: Site) -> bool:
     new = updated_registry(site, registry)
     if not new and old_text is None:
         return False
+    if old_text is not None and old_text.startswith(HEADER) and new == registry:
+        return False  # same URLs: skip the (slow, pure-Python) YAML dump of the whole registry
     text = dump_registry(new)
     if text == old_text:
         return False
