@@ -1,18 +1,22 @@
 """A persistent cache of read documents in `.contentkit-cache/`, so unchanged posts are never re-parsed.
 
-    documents-<x>.pickle   16 shards: content key -> SourceDocument (key = hash of the file's bytes,
-                           the site language, the Markdown engine and extension configuration, and
-                           the contentkit version; see reader.cache_key)
-    sources.pickle         rel path -> (size, mtime_ns, ctime_ns, inode, language, key): lets a build
-                           skip reading and hashing files whose stat did not change
+    documents-<x>.bin   16 shards: content key -> SourceDocument (key = hash of the file's bytes, the
+                        site language, the Markdown engine and extension configuration, and the
+                        contentkit version; see reader.cache_key)
+    sources.bin         rel path -> (size, mtime_ns, ctime_ns, inode, language, key), which lets a
+                        build skip reading and hashing files whose stat did not change; and the
+                        slug memo (titles -> URL slugs)
 
-Each file is `MAGIC + sha1(payload) + payload`; the payload is a pickle whose header names the format
-(cache layout, engine, contentkit and slugify versions). A truncated, garbled or stale file is
-detected (bad magic, checksum, header or pickle) and ignored, so it can only cost time, never put
-wrong content into the output; `corrupted` tells the build to warn, and the next save rewrites it.
+Each file is `MAGIC + length + CRC-32 + payload`. The payload is a `marshal` dump (4-5x faster to load
+than pickle: 0.15 s instead of 0.7 s for 5,000 posts) of plain tuples, headed by a format string
+naming the cache layout, the document fields, the Markdown engine, contentkit, python-slugify and
+Python versions; values `marshal` cannot hold (front matter may contain dates) are pickled inside it.
+A truncated, garbled or stale file is detected (magic, checksum, header, decoding) and ignored, so it
+can only cost time, never put wrong content into the output; `corrupted` tells the build to warn,
+and the next save rewrites it.
 
-Sharding keeps "one post changed" cheap: only the shards whose set of entries changed are
-rewritten (two at most for an edit), not the whole cache.
+Sharding keeps "one post changed" cheap: only the shards whose set of entries changed are rewritten
+(two at most for an edit), not the whole cache.
 
 The stat shortcut is only taken when it is safe, as git does for its index: an entry is recorded
 only if the file's mtime and ctime are older than the start of the scan by more than the coarsest
@@ -22,14 +26,19 @@ inode changes when an editor saves by renaming a new file over the old one.
 """
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import gc
+import marshal
 import os
 import pickle
+import sys
 import tempfile
+import zlib
 from pathlib import Path
 
-from .. import __version__
-from .markdown import ENGINE_VERSION
+from .. import __version__, slugs
+from .markdown import ENGINE_VERSION, RenderedMarkdown
+from .reader import SourceDocument
 
 try:
     from importlib.metadata import version as _dist_version
@@ -38,26 +47,66 @@ except Exception:  # pragma: no cover - metadata missing
     _SLUGIFY = "?"
 
 CACHE_DIR = ".contentkit-cache"
-FORMAT = f"documents-v2|{ENGINE_VERSION}|{__version__}|slugify-{_SLUGIFY}"
-MAGIC = b"CKCACHE2"
-SHARDS = 16
+_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SourceDocument))
+_RENDERED_FIELDS = tuple(f.name for f in dataclasses.fields(RenderedMarkdown))
+FORMAT = (f"documents-v3|{','.join(_DOC_FIELDS)}|{','.join(_RENDERED_FIELDS)}|{ENGINE_VERSION}|{__version__}"
+          f"|slugify-{_SLUGIFY}|py{sys.version_info[0]}.{sys.version_info[1]}")
+MAGIC = b"CKCACHE4"
+SHARDS = "0123456789abcdef"
 # A file whose mtime or ctime is within this of the scan start may still change within the same
 # timestamp tick (2 s on FAT/exFAT, a few ms on ext4/APFS): it is hashed again at the next build.
 RACY_NS = 2_000_000_000
+# Fields stored as they are (str, int, None, and lists/dicts of those); the others are pickled.
+_PLAIN = {"rel", "kind", "key_lines", "body", "body_line", "lang", "summary_html", "words", "template_tags",
+          "html", "excerpt_html", "first_paragraph_html", "toc_html", "toc"}
 
 
 def _shard(key: str) -> str:
     return key[0]  # keys are hex digests: 16 shards
 
 
+def _pack(doc: SourceDocument) -> tuple:
+    def value(obj, name):
+        v = getattr(obj, name)
+        return v if name in _PLAIN else pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
+    rendered = tuple(value(doc.rendered, n) for n in _RENDERED_FIELDS)
+    return tuple(rendered if n == "rendered" else value(doc, n) for n in _DOC_FIELDS)
+
+
+_RENDERED_AT = _DOC_FIELDS.index("rendered")
+_DOC_PICKLED = [i for i, n in enumerate(_DOC_FIELDS) if n not in _PLAIN and n != "rendered"]
+_RENDERED_PICKLED = [i for i, n in enumerate(_RENDERED_FIELDS) if n not in _PLAIN]
+
+
+def _unpack(packed: tuple) -> SourceDocument:
+    values = list(packed)
+    for i in _DOC_PICKLED:
+        values[i] = pickle.loads(values[i])
+    rendered = values[_RENDERED_AT]
+    if _RENDERED_PICKLED:
+        rendered = list(rendered)
+        for i in _RENDERED_PICKLED:
+            rendered[i] = pickle.loads(rendered[i])
+    values[_RENDERED_AT] = RenderedMarkdown(*rendered)
+    return SourceDocument(*values)
+
+
+def _checksum(payload) -> bytes:
+    """Length and CRC-32 (12 bytes): catches truncation, torn writes and flipped bits."""
+    return len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+
+
 def _dump(path: Path, obj) -> None:
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        payload = b"M" + marshal.dumps((FORMAT, obj))
+    except ValueError:  # an unusual type (a str subclass...): pickle this file instead
+        payload = b"P" + pickle.dumps((FORMAT, obj), protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + "-")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(MAGIC)
-            fh.write(hashlib.sha1(payload, usedforsecurity=False).digest())
+            fh.write(_checksum(payload))
             fh.write(payload)
         os.replace(tmp, path)
     except BaseException:
@@ -69,65 +118,91 @@ def _dump(path: Path, obj) -> None:
 
 
 class Unreadable(Exception):
-    pass
+    """Damaged: truncated, garbled, not a cache file."""
+
+
+class Stale(Unreadable):
+    """Intact, but written by another version (of contentkit, the Markdown engine, Python...)."""
 
 
 def _load(path: Path):
     """The object in `path`; FileNotFoundError if absent, Unreadable if damaged or stale."""
     with open(path, "rb") as fh:
         data = fh.read()
-    if len(data) < 28 or data[:8] != MAGIC:
+    if len(data) < 21 or data[:8] != MAGIC:
         raise Unreadable(path)
     view = memoryview(data)
-    if hashlib.sha1(view[28:], usedforsecurity=False).digest() != data[8:28]:
+    if _checksum(view[20:]) != data[8:20]:
         raise Unreadable(path)
+    enabled = gc.isenabled()
+    gc.disable()  # decoding makes many objects and no garbage: no collection passes
     try:
-        obj = pickle.loads(view[28:])
+        kind = data[20:21]
+        if kind == b"M":
+            obj = marshal.loads(view[21:])
+        elif kind == b"P":
+            obj = pickle.loads(view[21:])
+        else:
+            raise Unreadable(path)
+    except Unreadable:
+        raise
     except Exception:
         raise Unreadable(path) from None
-    if not isinstance(obj, tuple) or len(obj) != 2 or obj[0] != FORMAT or not isinstance(obj[1], dict):
+    finally:
+        if enabled:
+            gc.enable()
+    if not isinstance(obj, tuple) or len(obj) != 2 or not isinstance(obj[1], dict):
         raise Unreadable(path)
+    if obj[0] != FORMAT:
+        raise Stale(path)
     return obj[1]
 
 
 class DocumentCache:
     def __init__(self, root: Path):
         self.dir = Path(root) / CACHE_DIR
-        self.path = self.dir / "documents.pickle"  # the one-file cache of contentkit < 0.2 (removed)
+        self.path = self.dir / "documents.pickle"  # the one-file cache of earlier versions (removed)
         self.entries: dict[str, object] = {}  # key -> SourceDocument, everything known
         self.on_disk: dict[str, set[str]] = {}  # shard -> keys its file holds
         self.used: set[str] = set()  # keys used by the current build
         self.stats: dict[str, tuple] = {}  # rel -> (size, mtime_ns, ctime_ns, ino, lang, key)
         self.stats_on_disk: dict[str, tuple] = {}
+        self.slugs_on_disk = 0
         self.corrupted = False
         self.loaded = False
 
     # Loading ---------------------------------------------------------------------------------
     def load(self) -> "DocumentCache":
-        for shard in "0123456789abcdef":
-            path = self.dir / f"documents-{shard}.pickle"
+        for shard in SHARDS:
+            path = self.dir / f"documents-{shard}.bin"
             try:
-                entries = _load(path)
+                packed = _load(path)
+                entries = {key: _unpack(value) for key, value in packed.items()}
             except FileNotFoundError:
                 continue
-            except (Unreadable, OSError):
-                self.corrupted = True
+            except Exception as exc:  # Unreadable, OSError, or entries that do not fit the fields
+                self.corrupted = self.corrupted or not isinstance(exc, Stale)
                 self.on_disk[shard] = {"<unreadable>"}  # differs from anything: rewritten at save
                 continue
             self.entries.update(entries)
             self.on_disk[shard] = set(entries)
             self.loaded = True
         try:
-            self.stats = _load(self.dir / "sources.pickle")
+            saved = _load(self.dir / "sources.bin")
+            self.stats = dict(saved["stats"])
+            slugs.preload(saved["slugs"])
         except FileNotFoundError:
             pass
-        except (Unreadable, OSError):
-            self.corrupted = True
+        except Exception as exc:
+            self.corrupted = self.corrupted or not isinstance(exc, Stale)
             self.stats = {}
-        self.stats_on_disk = dict(self.stats)
-        if self.path.exists():  # the single-file cache of earlier versions: superseded
-            try:
-                self.path.unlink()
+            self.stats_on_disk = {"<unreadable>": ()}
+        if "<unreadable>" not in self.stats_on_disk:
+            self.stats_on_disk = dict(self.stats)
+        self.slugs_on_disk = sum(map(len, slugs.memo().values()))
+        for old in [self.path, *self.dir.glob("documents-*.pickle"), self.dir / "sources.pickle"]:
+            try:  # caches of earlier versions: superseded
+                old.unlink()
             except OSError:
                 pass
         return self
@@ -174,21 +249,24 @@ class DocumentCache:
         by_shard: dict[str, dict] = {}
         for key in self.used:
             by_shard.setdefault(_shard(key), {})[key] = self.entries[key]
-        for shard in "0123456789abcdef":
+        for shard in SHARDS:
             entries = by_shard.get(shard, {})
             if set(entries) == self.on_disk.get(shard, set()):
                 continue
-            path = self.dir / f"documents-{shard}.pickle"
+            path = self.dir / f"documents-{shard}.bin"
             if entries:
-                _dump(path, (FORMAT, entries))
+                _dump(path, {key: _pack(doc) for key, doc in entries.items()})
             else:
                 try:
                     path.unlink()
                 except FileNotFoundError:
                     pass
             self.on_disk[shard] = set(entries)
-        if self.stats != self.stats_on_disk:
-            _dump(self.dir / "sources.pickle", (FORMAT, self.stats))
+        memo = slugs.memo()
+        slug_count = sum(map(len, memo.values()))
+        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk:
+            _dump(self.dir / "sources.bin", {"stats": self.stats, "slugs": memo})
             self.stats_on_disk = dict(self.stats)
+            self.slugs_on_disk = slug_count
         self.entries = {k: self.entries[k] for k in self.used}
         self.corrupted = False
