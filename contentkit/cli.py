@@ -30,7 +30,47 @@ def root_option(f):
                         show_default=True, help="The site folder (holds content/ and contentkit.yml).")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands living in their own modules, imported only when used: `analyze` alone pulls in numpy and
+# scipy (~1 s), which `contentkit build` must not pay for.
+OPTIONAL_COMMANDS = {"serve": "contentkit.serve.command", "analyze": "contentkit.analytics.command",
+                     "check": "contentkit.check", "status": "contentkit.editorial"}
+
+
+class _LazyGroup(click.Group):
+    def _load(self, name: str) -> click.Command | None:
+        import importlib
+
+        try:
+            command = getattr(importlib.import_module(OPTIONAL_COMMANDS[name]), name, None)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("contentkit"):
+                return None  # a command module still in progress
+            raise
+        if isinstance(command, click.Command):
+            self.add_command(command, name)
+            return command
+        return None
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in OPTIONAL_COMMANDS:
+            command = self._load(name)
+        return command
+
+    def list_commands(self, ctx):
+        import importlib.util
+
+        names = set(super().list_commands(ctx))
+        for name, module in OPTIONAL_COMMANDS.items():
+            try:
+                if importlib.util.find_spec(module) is not None:
+                    names.add(name)
+            except ModuleNotFoundError:
+                pass
+        return sorted(names)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="contentkit")
 def main() -> None:
     """contentkit: a static blog for professionals who blog."""
@@ -153,19 +193,6 @@ def clean(root: Path) -> None:
 
 
 def _register_optional() -> None:
-    """Commands living in their own modules (serve, analyze, check, status)."""
-    import importlib
-
-    for module, name in (("contentkit.serve.command", "serve"), ("contentkit.analytics.command", "analyze"),
-                         ("contentkit.check", "check"), ("contentkit.editorial", "status")):
-        try:
-            command = getattr(importlib.import_module(module), name, None)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("contentkit"):
-                continue
-            raise
-        if isinstance(command, click.Command):
-            main.add_command(command, name)
-
-
-_register_optional()
+    """Kept for callers of earlier versions: load every optional command now."""
+    for name in OPTIONAL_COMMANDS:
+        main.get_command(None, name)
