@@ -510,20 +510,30 @@ def _link_neighbours(site: Site, window: int = 40) -> None:
     categories = [frozenset(c.slug for c in a.categories) for a in posts]
     count = site.config.related_posts
     for me, a in enumerate(posts):
-        scores: dict[int, int] = {}
+        shared: Counter = Counter()  # candidate -> number of shared tags (counted in C)
         for term in a.tags:
             m = members[id(term)]
             pos = positions[id(term)][me]
-            for j in m[max(0, pos - window): pos + window + 1]:
-                if j != me:
-                    scores[j] = scores.get(j, 0) + 2
+            shared.update(m[max(0, pos - window): pos + window + 1])
+        shared.pop(me, None)
+        # score = 2 per shared tag, +1 for a shared category (tie-break). Every candidate sharing n
+        # tags scores at least 2n, more than any candidate sharing n-1 (at most 2n-1): rank level by
+        # level, most shared tags first, and stop once `count` are ranked.
         cats = categories[me]
-        if cats:
-            for j in scores:
-                if not cats.isdisjoint(categories[j]):
-                    scores[j] += 1  # same category breaks ties between equal tag overlaps
-        ranked = sorted([(-score, abs(j - me), j) for j, score in scores.items()])[:count]
-        a.related = [posts[j] for _, _, j in ranked]
+        by_level = shared.most_common()
+        ranked: list[tuple[int, int, int]] = []
+        i = 0
+        while i < len(by_level) and len(ranked) < count:
+            level = by_level[i][1]
+            group = []
+            while i < len(by_level) and by_level[i][1] == level:
+                group.append(by_level[i][0])
+                i += 1
+            keys = [(-2 * level - (0 if not cats or cats.isdisjoint(categories[j]) else 1), abs(j - me), j)
+                    for j in group]
+            keys.sort()
+            ranked.extend(keys)
+        a.related = [posts[j] for _, _, j in ranked[:count]]
 
 
 def _link_series(site: Site) -> None:
