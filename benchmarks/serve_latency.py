@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 TARGETS = {1000: 0.300, 5000: 1.0}
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # measure this working tree, in-process and in the served subprocess
 
 # ------------------------------------------------------------------------------------------------
 # A deterministic site generator
@@ -199,7 +201,8 @@ def measure(n: int, edits: int, workdir: Path, keep: bool) -> dict:
     t = time.perf_counter()
     posts = generate_site(root, n)
     gen_s = time.perf_counter() - t
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": str(REPO)}  # this working tree, whatever the installed copy points to
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(root), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

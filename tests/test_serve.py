@@ -31,6 +31,8 @@ TIMEOUT = 30  # generous: CI machines are slow; every wait ends as soon as its c
 
 SECRET = "TOP-SECRET-8c1f0e"
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def post(i: int, body: str = "", **front) -> str:
     meta = {"title": f'"Article numéro {i}"', "slug": f"post-{i}", "date": f"2024-03-{i + 1:02d} 09:00",
@@ -509,7 +511,8 @@ def test_build_output_contains_no_preview_code(make_site, tmp_path):
     root = make_site(site_files())
     out = tmp_path / "built"
     result = subprocess.run([sys.executable, "-m", "contentkit", "build", "--root", str(root), "--output", str(out),
-                             "--drafts"], capture_output=True, text=True, timeout=300)
+                             "--drafts"], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     pages = list(out.rglob("*.html"))
     assert len(pages) > 5
@@ -530,7 +533,8 @@ URL_RE = re.compile(r"Preview: (http://127\.0\.0\.1:(\d+)/)")
 
 
 def start_cli(root: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": str(REPO)}  # this working tree, whatever the installed copy points to
     return subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(root), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 

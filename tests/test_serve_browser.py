@@ -22,6 +22,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/ch
 WAIT_MS = 30_000
 URL_RE = re.compile(r"Preview: (http://127\.0\.0\.1:\d+/)")
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def post(title: str, slug: str, day: int, body: str, status: str = "published") -> str:
     return (f'---\ntitle: "{title}"\nslug: {slug}\ndate: 2024-05-{day:02d} 10:00\nauthors: [ines]\n'
@@ -45,7 +47,8 @@ def served_site(make_site):
                                                 status="writing"),
         "static/theme/style.css": "body { background-color: rgb(255, 255, 255); }\n",
     })
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": str(REPO)}  # this working tree, whatever the installed copy points to
     proc = subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(root), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
