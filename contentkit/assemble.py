@@ -77,8 +77,8 @@ def safe_url_path(value: str) -> str | None:
         return None
     if not value.startswith("/"):
         value = "/" + value
-    parts = PurePosixPath(value).parts
-    if any(p in ("..", ".") for p in value.split("/")) or len(parts) == 0:
+    # (a path starting with "/" always has parts: no need to build a PurePosixPath to check that)
+    if any(p in ("..", ".") for p in value.split("/")):
         return None
     return value
 
@@ -492,6 +492,9 @@ def _link_taxonomies(site: Site, log: ProblemLog) -> None:
             _term(site.author_terms, person.name, person.id).author = person
 
 
+RELATED_MEMO: dict = {}  # {"key": fingerprint of the inputs, "related": [[post index, ...], ...]}
+
+
 def _link_neighbours(site: Site, window: int = 40) -> None:
     """previous/next in date order; related = most shared tags, then nearest in time.
 
@@ -504,11 +507,21 @@ def _link_neighbours(site: Site, window: int = 40) -> None:
     for i, a in enumerate(posts):
         a.next = posts[i - 1] if i > 0 else None  # newer
         a.previous = posts[i + 1] if i + 1 < len(posts) else None  # older
+    count = site.config.related_posts
+    # The ranking depends only on the order of posts, their tags and categories: when none of
+    # them changed (an edited body, a new typo fix), reuse the previous build's result (the build
+    # cache keeps RELATED_MEMO between builds).
+    key = fingerprint("related-v1", window, count,
+                      [(a.source, [t.slug for t in a.tags], [c.slug for c in a.categories]) for a in posts])
+    if RELATED_MEMO.get("key") == key:
+        for a, related in zip(posts, RELATED_MEMO["related"]):
+            a.related = [posts[j] for j in related]
+        return
     index = {id(a): i for i, a in enumerate(posts)}
     members = {id(t): [index[id(m)] for m in t.articles] for t in site.tags.terms.values()}
     positions = {key: {j: pos for pos, j in enumerate(m)} for key, m in members.items()}
     categories = [frozenset(c.slug for c in a.categories) for a in posts]
-    count = site.config.related_posts
+    memo: list[list[int]] = []
     for me, a in enumerate(posts):
         shared: Counter = Counter()  # candidate -> number of shared tags (counted in C)
         for term in a.tags:
@@ -533,7 +546,10 @@ def _link_neighbours(site: Site, window: int = 40) -> None:
                     for j in group]
             keys.sort()
             ranked.extend(keys)
-        a.related = [posts[j] for _, _, j in ranked[:count]]
+        memo.append([j for _, _, j in ranked[:count]])
+        a.related = [posts[j] for j in memo[-1]]
+    RELATED_MEMO.clear()
+    RELATED_MEMO.update(key=key, related=memo)
 
 
 def _link_series(site: Site) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
-from .assemble import BuildOptions, assemble_site
+from .assemble import RELATED_MEMO, BuildOptions, assemble_site
 from .config import SiteConfig, load_config
 from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources
@@ -95,7 +95,11 @@ def _load_site(root, options, log, use_cache, workers, state, timings, **config_
     documents = read_sources(discover_sources(config), config, log, cache, workers)
     timings["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
+        RELATED_MEMO.update(cache.memos["related"])  # checked against its key before use
     site = assemble_site(config, documents, read_author_files(config, log), options, log)
+    if cache is not None and RELATED_MEMO:
+        cache.memos["related"] = dict(RELATED_MEMO)
     timings["assemble"] = time.perf_counter() - t0
     if cache is not None and not log.errors:  # a failed build writes nothing, not even the cache
         t0 = time.perf_counter()
@@ -113,6 +117,12 @@ def check_output_dir(config: SiteConfig, out_dir: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise ContentError(str(out_dir), "this folder exists and was not made by contentkit; refusing to "
                            "replace it", "empty it, delete it, or choose another --output folder")
+
+
+def _cache_dir(config: SiteConfig, name: str) -> Path:
+    path = config.root / CACHE_DIR / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _manifest_path(config: SiteConfig, out_dir: Path) -> Path:
@@ -173,6 +183,8 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     strings = load_strings(config)
     try:
         env = make_environment(config, strings)
+        if use_cache:  # compiled templates, keyed by their source: no recompiling at every build
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_cache_dir(config, "jinja")))
         planner = Planner(site, env).plan()
     except (jinja2.TemplateError, ContentError) as exc:
         problem = exc.problem if isinstance(exc, ContentError) else template_error(exc, config).problem

@@ -119,6 +119,21 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         next_change = describe_next(site)  # also in <output>/.contentkit/next-publish.json
         if next_change:
             console.print(next_change, markup=False, soft_wrap=True)
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> None:
+    """End the process without freeing the content model object by object (~0.5 s at 5,000 posts):
+    only when running as the `contentkit` command, never inside another program (tests, CliRunner).
+    Everything is written and closed by now; pools are shut down."""
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is None or not (argv0.name == "contentkit" or argv0 == Path(__file__).with_name("__main__.py")):
+        return
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _progress(quiet: bool):

@@ -1,11 +1,11 @@
 """A persistent cache of read documents in `.contentkit-cache/`, so unchanged posts are never re-parsed.
 
-    documents-<x>.bin   16 shards: content key -> SourceDocument (key = hash of the file's bytes, the
+    documents-<nn>.bin  64 shards: content key -> SourceDocument (key = hash of the file's bytes, the
                         site language, the Markdown engine and extension configuration, and the
                         contentkit version; see reader.cache_key)
     sources.bin         rel path -> (size, mtime_ns, ctime_ns, inode, language, key), which lets a
-                        build skip reading and hashing files whose stat did not change; and the
-                        slug memo (titles -> URL slugs)
+                        build skip reading and hashing files whose stat did not change; the
+                        slug memo (titles -> URL slugs) and small whole-site results (related posts)
 
 Each file is `MAGIC + length + CRC-32 + payload`. The payload is a `marshal` dump (4-5x faster to load
 than pickle: 0.15 s instead of 0.7 s for 5,000 posts) of plain tuples, headed by a format string
@@ -52,7 +52,8 @@ _RENDERED_FIELDS = tuple(f.name for f in dataclasses.fields(RenderedMarkdown))
 FORMAT = (f"documents-v3|{','.join(_DOC_FIELDS)}|{','.join(_RENDERED_FIELDS)}|{ENGINE_VERSION}|{__version__}"
           f"|slugify-{_SLUGIFY}|py{sys.version_info[0]}.{sys.version_info[1]}")
 MAGIC = b"CKCACHE4"
-SHARDS = "0123456789abcdef"
+# 64 shards of ~1.7 MB at 5,000 posts: an edit rewrites one or two small files.
+SHARDS = tuple(f"{i:02d}" for i in range(64))
 # A file whose mtime or ctime is within this of the scan start may still change within the same
 # timestamp tick (2 s on FAT/exFAT, a few ms on ext4/APFS): it is hashed again at the next build.
 RACY_NS = 2_000_000_000
@@ -62,7 +63,7 @@ _PLAIN = {"rel", "kind", "key_lines", "body", "body_line", "lang", "summary_html
 
 
 def _shard(key: str) -> str:
-    return key[0]  # keys are hex digests: 16 shards
+    return SHARDS[int(key[:2], 16) % len(SHARDS)]  # keys are hex digests
 
 
 def _pack(doc: SourceDocument) -> tuple:
@@ -168,6 +169,10 @@ class DocumentCache:
         self.stats: dict[str, tuple] = {}  # rel -> (size, mtime_ns, ctime_ns, ino, lang, key)
         self.stats_on_disk: dict[str, tuple] = {}
         self.slugs_on_disk = 0
+        # Small results derived from the whole site, each checked by the caller against a key of
+        # its inputs (e.g. assemble.RELATED_MEMO): name -> value
+        self.memos: dict[str, object] = {}
+        self.memos_on_disk: dict[str, object] = {}
         self.corrupted = False
         self.loaded = False
 
@@ -191,6 +196,7 @@ class DocumentCache:
             saved = _load(self.dir / "sources.bin")
             self.stats = dict(saved["stats"])
             slugs.preload(saved["slugs"])
+            self.memos = dict(saved.get("memos", {}))
         except FileNotFoundError:
             pass
         except Exception as exc:
@@ -199,6 +205,7 @@ class DocumentCache:
             self.stats_on_disk = {"<unreadable>": ()}
         if "<unreadable>" not in self.stats_on_disk:
             self.stats_on_disk = dict(self.stats)
+        self.memos_on_disk = dict(self.memos)
         self.slugs_on_disk = sum(map(len, slugs.memo().values()))
         for old in [self.path, *self.dir.glob("documents-*.pickle"), self.dir / "sources.pickle"]:
             try:  # caches of earlier versions: superseded
@@ -264,9 +271,10 @@ class DocumentCache:
             self.on_disk[shard] = set(entries)
         memo = slugs.memo()
         slug_count = sum(map(len, memo.values()))
-        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk:
-            _dump(self.dir / "sources.bin", {"stats": self.stats, "slugs": memo})
+        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
+            _dump(self.dir / "sources.bin", {"stats": self.stats, "slugs": memo, "memos": self.memos})
             self.stats_on_disk = dict(self.stats)
             self.slugs_on_disk = slug_count
+            self.memos_on_disk = dict(self.memos)
         self.entries = {k: self.entries[k] for k in self.used}
         self.corrupted = False
