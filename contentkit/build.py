@@ -32,7 +32,7 @@ from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
 from .model import Site, fingerprint
-from .output import OutputWriter, UnsafePath, WriteReport, check_rel
+from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel
 from .render.env import fingerprint_files, load_strings, make_environment, static_dirs, template_dirs, template_error
 from .render.pages import Planner
 from .search import search_step
@@ -66,13 +66,13 @@ class BuildResult:
 
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
               use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
-              timings: dict | None = None, **config_overrides) -> Site:
+              timings: dict | None = None, progress=None, **config_overrides) -> Site:
     """Config + content -> the content model. Shared by build, serve, analyze and check."""
     with _fewer_gc_passes():
-        return _load_site(root, options, log, use_cache, workers, state, timings, **config_overrides)
+        return _load_site(root, options, log, use_cache, workers, state, timings, progress, **config_overrides)
 
 
-def _load_site(root, options, log, use_cache, workers, state, timings, **config_overrides) -> Site:
+def _load_site(root, options, log, use_cache, workers, state, timings, progress, **config_overrides) -> Site:
     options = options or BuildOptions()
     log = log if log is not None else ProblemLog()
     try:
@@ -92,7 +92,8 @@ def _load_site(root, options, log, use_cache, workers, state, timings, **config_
                         "and rebuilt", "nothing to do; `contentkit clean` deletes it")
     timings["cache"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    documents = read_sources(discover_sources(config), config, log, cache, workers)
+    documents = read_sources(discover_sources(config), config, log, cache, workers,
+                             progress=_staged(progress, "Reading"))
     timings["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
@@ -133,6 +134,22 @@ RENDER_PARALLEL_THRESHOLD = 400  # fewer pages to render: forking workers costs 
 MANIFEST_FORMAT = 2
 
 
+def _staged(progress, stage: str):
+    """progress(done, total) for one stage. A callback that takes a `stage` keyword is told which
+    stage ("Reading", "Rendering"); an older one gets the rendering stage only, as before."""
+    if progress is None:
+        return None
+    import inspect
+
+    try:
+        params = inspect.signature(progress).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if "stage" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return lambda done, total: progress(done, total, stage=stage)
+    return progress if stage == "Rendering" else None
+
+
 def _load_manifest(path: Path) -> dict[str, list]:
     try:
         data = json.loads(path.read_text())
@@ -168,7 +185,21 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     timings: dict[str, float] = {}
     options = options or BuildOptions()
     log = ProblemLog()
-    site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, **config_overrides)
+    # What the output folder holds now, found by a forked process while the content is loaded.
+    guessed_out = Path(output) if output is not None else Path(root).resolve() / "site"
+    guessed_out = guessed_out if guessed_out.is_absolute() else Path.cwd() / guessed_out
+    scanned = ScanSoon(guessed_out)
+    try:
+        return _build(root, output, options, use_cache, workers, state, progress, started, timings, log,
+                      guessed_out, scanned, **config_overrides)
+    finally:
+        scanned.close()
+
+
+def _build(root, output, options, use_cache, workers, state, progress, started, timings, log, guessed_out,
+           scanned, **config_overrides) -> BuildResult:
+    site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, progress=progress,
+                     **config_overrides)
     config = site.config
     out_dir = Path(output) if output is not None else config.root / "site"
     if not out_dir.is_absolute():
@@ -222,7 +253,8 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     log.raise_if_errors()
 
     search = search_step(env, config, log)  # {} or the search index hook (needs the whole site staged)
-    writer = OutputWriter(out_dir, staging=search.get("before_swap") is not None)
+    current = scanned.result() if out_dir == guessed_out else None
+    writer = OutputWriter(out_dir, staging=search.get("before_swap") is not None, current=current)
     try:
         signatures: dict[str, str] = {}
         to_render = []
@@ -239,7 +271,7 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
         timings["compare"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        problems = _render(to_render, writer, config, workers, progress)
+        problems = _render(to_render, writer, config, workers, _staged(progress, "Rendering"))
         for problem in problems:
             log.add(problem)
         log.raise_if_errors()

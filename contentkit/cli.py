@@ -91,16 +91,21 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
     """Build the static site into site/ (atomically: a failed build keeps the previous site)."""
     from .build import build_site
 
+    progress = _progress(quiet)
     try:
         result = build_site(root, output, BuildOptions(drafts=drafts, future=future),
-                            use_cache=not no_cache, workers=workers, progress=_progress(quiet))
+                            use_cache=not no_cache, workers=workers, progress=progress)
     except BuildFailed as exc:
+        if progress:
+            progress.close()
         print_problems(exc.problems)
         if exc.warnings and not quiet:
             console.print(f"({len(exc.warnings)} warning(s) not shown; fix the errors first)")
         console.print(f"[bold red]Build failed: {len(exc.problems)} error(s). The previous site was left "
                       "untouched.[/]")
         sys.exit(1)
+    if progress:
+        progress.close()
     if not quiet:
         print_problems(result.warnings, limit=None if verbose else 10)
         if len(result.warnings) > 10 and not verbose:
@@ -137,20 +142,39 @@ def _exit_now(code: int) -> None:
 
 
 def _progress(quiet: bool):
+    """A progress bar on the terminal, for builds that last more than a second: one line per stage
+    (reading Markdown, rendering pages). No background thread (auto_refresh off): a running thread
+    would keep the build from forking its render workers."""
     if quiet or not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
-    state: dict = {}
+    import time
 
-    def update(done: int, total: int) -> None:
-        if "p" not in state and total > 500:
-            state["p"] = Progress(console=console, transient=True)
+    started = time.monotonic()
+    state: dict = {"shown": 0.0}
+
+    def update(done: int, total: int, stage: str = "Rendering") -> None:
+        now = time.monotonic()
+        if "p" not in state:
+            if now - started < 1.0 or done >= total:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            state["p"] = Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeRemainingColumn(), console=console, transient=True, auto_refresh=False)
             state["p"].start()
-            state["t"] = state["p"].add_task("Rendering", total=total)
+        p = state["p"]
+        if state.get("stage") != stage:
+            state["stage"] = stage
+            state["t"] = p.add_task(stage, total=total)
+        p.update(state["t"], completed=done, total=total)
+        if done >= total or now - state["shown"] > 0.1:
+            state["shown"] = now
+            p.refresh()
+
+    def close() -> None:
         if "p" in state:
-            state["p"].update(state["t"], completed=done)
-            if done >= total:
-                state["p"].stop()
+            state.pop("p").stop()
+
+    update.close = close
     return update
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import marshal
 import os
+import pickle
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +22,7 @@ import yaml
 
 from ..config import SAFE_LOADER, SiteConfig
 from ..errors import ContentError, Problem, ProblemLog
-from .cache import DocumentCache
+from .cache import DocumentCache, _pack, _unpack
 from .reader import SourceDocument, cache_key, read_document
 
 CONTENT_KINDS = (("posts", "post"), ("pages", "page"), ("topics", "topic"))
@@ -61,8 +63,34 @@ def _read_worker(args: tuple[bytes, str, str, str]) -> SourceDocument | Problem:
         return exc.problem
 
 
-def _read_chunk(jobs: list[tuple[bytes, str, str, str]]) -> list[SourceDocument | Problem]:
-    return [_read_worker(job) for job in jobs]
+def _read_job(job: tuple[str, str, str, str]) -> tuple[str | None, SourceDocument | Problem]:
+    """(content key, document or problem) for one file, read here: the parent does not keep (nor
+    send) every file's bytes. The key is of the bytes read here, so it always matches the document."""
+    path, rel, kind, lang = job
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return None, Problem(rel, f"cannot read the file: {exc.strerror}", "check its permissions")
+    return cache_key(data, lang), _read_worker((data, rel, kind, lang))
+
+
+def _read_chunk(jobs: list[tuple[str, str, str, str]]) -> bytes:
+    """A worker's results, marshal-encoded (far cheaper for the parent to decode than pickled
+    dataclasses): [(key, packed document | pickled problem)]."""
+    out = []
+    for job in jobs:
+        key, result = _read_job(job)
+        out.append((key, _pack(result) if isinstance(result, SourceDocument) else pickle.dumps(result)))
+    try:
+        return b"M" + marshal.dumps(out)
+    except ValueError:  # an unusual type somewhere: pickle this chunk
+        return b"P" + pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode_chunk(data: bytes) -> list[tuple[str | None, SourceDocument | Problem]]:
+    items = marshal.loads(memoryview(data)[1:]) if data[:1] == b"M" else pickle.loads(memoryview(data)[1:])
+    return [(key, _unpack(v) if isinstance(v, tuple) else pickle.loads(v)) for key, v in items]
 
 
 def _pool_context():
@@ -76,30 +104,36 @@ def _pool_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def parse_documents(jobs: list[tuple[bytes, str, str, str]], workers: int | None
-                    ) -> list[SourceDocument | Problem]:
-    """read_document over many files, in worker processes when there are enough of them.
-    Results are in the order of `jobs`, whatever the number of workers."""
+def parse_documents(jobs: list[tuple[str, str, str, str]], workers: int | None, progress=None
+                    ) -> list[tuple[str | None, SourceDocument | Problem]]:
+    """(path, rel, kind, lang) -> (key, document or problem), in worker processes when there are
+    enough files. Results are in the order of `jobs`, whatever the number of workers."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    out: list[tuple[str | None, SourceDocument | Problem]] = []
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [_read_worker(job) for job in jobs]
+        for job in jobs:
+            out.append(_read_job(job))
+            if progress:
+                progress(len(out), len(jobs))
+        return out
     # Contiguous chunks, ~8 per worker: few round trips, and a slow chunk does not idle the others.
     size = max(4, len(jobs) // (workers * 8))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    out: list[SourceDocument | Problem] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         for part in pool.map(_read_chunk, chunks):
-            out.extend(part)
+            out.extend(_decode_chunk(part))
+            if progress:
+                progress(len(out), len(jobs))
     return out
 
 
 def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
-                 cache: DocumentCache | None = None, workers: int | None = None
+                 cache: DocumentCache | None = None, workers: int | None = None, progress=None
                  ) -> dict[str, tuple[SourceDocument, str]]:
     """rel path -> (document, cache key) for every file that could be read; problems go to `log`."""
     results: dict[str, tuple[SourceDocument, str]] = {}
     todo: list[tuple[SourceFile, str, os.stat_result | None]] = []
-    jobs: list[tuple[bytes, str, str, str]] = []
+    jobs: list[tuple[str, str, str, str]] = []
     lang = config.language
     scan_ns = time.time_ns()
     if cache is not None:
@@ -129,12 +163,15 @@ def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
                 cache.note_stat(src.rel, st, lang, key, scan_ns)
         else:
             todo.append((src, key, st))
-            jobs.append((data, src.rel, src.kind, lang))
-    outcomes = parse_documents(jobs, workers)
-    for (src, key, st), outcome in zip(todo, outcomes):
+            jobs.append((str(src.path), src.rel, src.kind, lang))
+        del data
+    outcomes = parse_documents(jobs, workers, progress)
+    for (src, key, st), (read_key, outcome) in zip(todo, outcomes):
         if isinstance(outcome, Problem):
             log.add(outcome)
             continue
+        if read_key != key:  # the file changed since it was hashed above: its stat is stale too
+            key, st = read_key, None
         results[src.rel] = (outcome, key)
         if cache is not None:
             cache.put(key, outcome)

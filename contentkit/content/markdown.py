@@ -144,13 +144,15 @@ def _make_fast_inline():
             apply = self._InlineProcessor__applyPattern
             count = len(patterns)
             startIndex = 0
+            contains = data.__contains__
             while patternIndex < count:
                 trigger = triggers[patternIndex]
-                if trigger is not None and not any(ch in data for ch in trigger):
+                if trigger is not None and not (contains(trigger) if len(trigger) == 1 else any(map(contains, trigger))):
                     patternIndex += 1  # cannot match: exactly what a failed match does
                     startIndex = 0
                     continue
                 data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
+                contains = data.__contains__  # the text now holds placeholders for what matched
                 if not matched:
                     patternIndex += 1
             return data
