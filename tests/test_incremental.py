@@ -423,3 +423,43 @@ def test_foreign_and_deleted_output_files_are_repaired(site, tmp_path):
     (out / "tags").joinpath("donnees").joinpath("index.html").write_text("tampered")
     build(root, out)
     assert_same_as_clean(root, out, tmp_path)
+
+
+def test_random_edit_sequences_match_clean_builds(tmp_path):
+    """A seeded sequence of mixed edits (bodies, titles, tags, dates, authors, additions, deletions,
+    renames), each followed by an incremental build compared with a clean one."""
+    rng = random.Random(2024)
+    root = make_site(tmp_path / "src", posts=30, seed=9)
+    out = tmp_path / "out"
+    state = BuildState()
+    build(root, out)
+    posts_dir = root / "content/posts"
+    for round_no in range(6):
+        for _ in range(rng.randint(1, 3)):
+            files = sorted(posts_dir.glob("post-*.md"))
+            path = rng.choice(files)
+            text = path.read_text()
+            op = rng.choice(["body", "title", "tags", "date", "author", "add", "delete", "rename"])
+            if op == "body":
+                path.write_text(text + f"\nParagraphe {round_no} « ajouté » : voilà.\n", encoding="utf-8")
+            elif op == "title":
+                path.write_text(text.replace('title: "', f'title: "Révisé {round_no} – ', 1), encoding="utf-8")
+            elif op == "tags":
+                line = next(x for x in text.splitlines() if x.startswith("tags:"))
+                path.write_text(text.replace(line, "tags: [" + ", ".join(rng.sample(TAGS, 2)) + "]"), encoding="utf-8")
+            elif op == "date":
+                line = next(x for x in text.splitlines() if x.startswith("date:"))
+                day = datetime(2023, 6, 1) + timedelta(days=rng.randint(0, 900))
+                path.write_text(text.replace(line, f"date: {day:%Y-%m-%d %H:%M}"), encoding="utf-8")
+            elif op == "author":
+                line = next(x for x in text.splitlines() if x.startswith("author:"))
+                path.write_text(text.replace(line, f"author: {rng.choice(list(AUTHORS))}"), encoding="utf-8")
+            elif op == "add":
+                write(root, f"content/posts/post-new-{round_no}-{rng.randint(0, 999)}.md",
+                      _post(100 + round_no, rng, date=datetime(2024, 2, 1) + timedelta(days=rng.randint(0, 400))))
+            elif op == "delete" and len(files) > 5:
+                path.unlink()
+            elif op == "rename":
+                path.rename(path.with_name(f"post-renamed-{round_no}-{rng.randint(0, 999)}.md"))
+        build(root, out, state=state if round_no % 2 else None)
+        assert_same_as_clean(root, out, tmp_path)
