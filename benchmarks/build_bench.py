@@ -294,18 +294,19 @@ def print_table(size: dict) -> str:
     tools = size["tools"]
     pel = tools.get("pelican")
     lines = [f"\n{size['posts']:,} posts ({size['words']:,} words)",
-             f"{'tool':20s} {'files':>6s} {'cold s':>8s} {'warm s':>8s} {'1 post s':>9s} "
+             f"{'tool':20s} {'files':>6s} {'cold s':>8s} {'(CPU s)':>8s} {'warm s':>8s} {'1 post s':>9s} "
              f"{'peak RSS MB':>12s} {'peak PSS MB':>12s}   ratios to Pelican (cold / warm / 1 post)"]
     for name, r in tools.items():
         cold, warm, one = med(r["cold"]), med(r["warm"]), med(r["one_post"])
+        cpu = statistics.median(m["user"] + m["sys"] for m in r["cold"])
         rss = max(m["rss_mb"] for m in r["cold"] + r["warm"] + r["one_post"])
         pss = max(m["pss_mb"] for m in r["cold"] + r["warm"] + r["one_post"])
         ratios = ""
         if pel and name != "pelican":
             ratios = " / ".join(f"{a / b:.2f}×" for a, b in ((cold, med(pel["cold"])), (warm, med(pel["warm"])),
                                                               (one, med(pel["one_post"]))))
-        lines.append(f"{name + ' ' + str(r['version']):20.20s} {r.get('files', 0):6d} {cold:8.2f} {warm:8.2f} "
-                     f"{one:9.2f} {rss:12.0f} {pss:12.0f}   {ratios}")
+        lines.append(f"{name + ' ' + str(r['version']):20.20s} {r.get('files', 0):6d} {cold:8.2f} {cpu:8.1f} "
+                     f"{warm:8.2f} {one:9.2f} {rss:12.0f} {pss:12.0f}   {ratios}")
     if pel:
         ck = tools["contentkit"]
         lines.append(f"targets: cold ≤ 0.4× Pelican cold ({med(ck['cold']) / med(pel['cold']):.2f}×), warm ≤ 0.1× "
@@ -313,6 +314,16 @@ def print_table(size: dict) -> str:
                      f"({med(ck['one_post']):.2f} s), peak memory < 400 MB (RSS {max(m['rss_mb'] for m in ck['cold']):.0f}, "
                      f"PSS {max(m['pss_mb'] for m in ck['cold']):.0f})")
     return "\n".join(lines)
+
+
+def cpu_probe() -> float:
+    """Seconds of CPU for a fixed pure-Python loop: this VM's per-core speed varies by ±25% over
+    minutes, so the table says how fast the machine was at the start and at the end."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
 
 
 def machine() -> str:
@@ -330,7 +341,8 @@ def machine() -> str:
         pass
     load = os.getloadavg()
     return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {cpu}, {os.cpu_count()} CPUs{mem}, "
-            f"Python {platform.python_version()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+            f"Python {platform.python_version()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, "
+            f"10M-iteration Python loop {cpu_probe():.2f} s")
 
 
 def main() -> None:
@@ -344,7 +356,14 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--search", action="store_true", help="also time contentkit with the Pagefind index")
     parser.add_argument("--json", type=Path, help="write the raw measurements here")
+    parser.add_argument("--table", type=Path, help="only print the table of a --json file")
     args = parser.parse_args()
+    if args.table:
+        saved = json.loads(args.table.read_text())
+        print(saved["machine"] + f"\nmedian of {saved['runs']} run(s); times include interpreter/process start-up")
+        for size in saved["results"]:
+            print(print_table(size))
+        return
     sizes = [1000] if args.quick else (args.posts or [1000, 5000])
     runs = 1 if args.quick else args.runs
     args.work.mkdir(parents=True, exist_ok=True)
@@ -352,6 +371,8 @@ def main() -> None:
     print(header)
     results = [bench_size(n, runs, args.work, not args.no_pelican, not args.no_hugo, args.search, args.seed)
                for n in sizes]
+    header += (f"; at the end: load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+               f"loop {cpu_probe():.2f} s")
     print("\n" + header + f"\nmedian of {runs} run(s); times include interpreter/process start-up")
     for size in results:
         print(print_table(size))

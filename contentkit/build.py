@@ -367,10 +367,24 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
         _JOB = (to_render, writer, config)
         gc.collect()
         gc.freeze()  # the children do not need to scan (and so copy) the parent's objects
+        done = 0
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for (start, end), results in zip(slices, pool.map(_render_slice, slices)):
-                    collect(results, end)
+            # workers - 1 children, and the parent renders too: one process (and its copied pages)
+            # fewer for the same cores. The parent takes slices from the end of the queue, as long as
+            # no child has started them.
+            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_render_slice, bounds) for bounds in slices]
+                for future, bounds in zip(reversed(futures), reversed(slices)):
+                    if not future.cancel():
+                        break
+                    results = _render_slice(bounds)
+                    done += len(results)
+                    collect(results, done)
+                for future in futures:
+                    if not future.cancelled():
+                        results = future.result()
+                        done += len(results)
+                        collect(results, done)
         finally:
             _JOB = None
             gc.unfreeze()
