@@ -37,6 +37,7 @@ from .render.env import fingerprint_files, load_strings, make_environment, stati
 from .render.pages import Planner
 from .search import search_step
 from .editorial.schedule import NEXT_PUBLISH, next_publish_json
+from .editorial import slugs as slug_registry
 from .editorial.slugs import update_registry
 
 MARKER_DIR = ".contentkit"
@@ -96,11 +97,19 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
                              progress=_staged(progress, "Reading"))
     timings["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    # Whole-site results of earlier builds, each checked against a key of its inputs before use.
     if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
-        RELATED_MEMO.update(cache.memos["related"])  # checked against its key before use
+        RELATED_MEMO.update(cache.memos["related"])
+    if cache is not None and isinstance(cache.memos.get("slug_registry"), dict):
+        for path, value in cache.memos["slug_registry"].items():
+            slug_registry.PARSED.setdefault(path, tuple(value))
     site = assemble_site(config, documents, read_author_files(config, log), options, log)
-    if cache is not None and RELATED_MEMO:
-        cache.memos["related"] = dict(RELATED_MEMO)
+    if cache is not None:
+        if RELATED_MEMO:
+            cache.memos["related"] = dict(RELATED_MEMO)
+        registry = {k: v for k, v in slug_registry.PARSED.items() if k == str(slug_registry.registry_path(config))}
+        if registry:
+            cache.memos["slug_registry"] = registry
     timings["assemble"] = time.perf_counter() - t0
     if cache is not None and not log.errors:  # a failed build writes nothing, not even the cache
         t0 = time.perf_counter()

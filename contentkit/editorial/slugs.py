@@ -14,6 +14,7 @@ post's file, rename its key in `content/.slugs.yml` too (or add its old URL to `
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import yaml
@@ -62,7 +63,10 @@ def load_registry(config, log: ProblemLog | None = None) -> dict[str, list[str]]
     return out
 
 
-_PARSED: dict[str, tuple[str, dict | None]] = {}  # path -> (text, data): read 3x per build, parse once
+# path -> (sha1 of the text, data): the registry is read 3x per build and parsed once; the build
+# cache keeps this between builds (`.contentkit-cache/sources.bin`), so an unchanged registry of
+# thousands of URLs is not parsed again at every build.
+PARSED: dict[str, tuple[bytes, dict | None]] = {}
 
 
 def _parse(path: Path) -> dict | None:
@@ -70,15 +74,16 @@ def _parse(path: Path) -> dict | None:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    hit = _PARSED.get(str(path))
-    if hit is not None and hit[0] == text:  # same bytes, same data (callers do not mutate it)
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+    hit = PARSED.get(str(path))
+    if hit is not None and hit[0] == digest:  # same text, same data (callers do not mutate it)
         return hit[1]
     try:
         data = yaml.load(text, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError:
         data = None
     data = data if isinstance(data, dict) else None
-    _PARSED[str(path)] = (text, data)
+    PARSED[str(path)] = (digest, data)
     return data
 
 
