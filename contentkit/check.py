@@ -264,7 +264,7 @@ class Checker:
                      f"the site could not be planned ({self.published.plan_error}); links to generated "
                      "pages may be reported as broken", "run `contentkit build` to see the problem")
 
-        articles = self._articles(site)
+        articles = site.every_document
         self.report.articles = len(articles)
         self.by_url = {a.url: a for a in articles}
         self.inbound: dict[str, set[str]] = {a.source: set() for a in articles}
@@ -283,15 +283,6 @@ class Checker:
         order = {"error": 0, "warning": 1}
         self.report.findings.sort(key=lambda f: (order.get(f.severity, 2), f.file, f.line or 0, f.code))
         return self.report
-
-    @staticmethod
-    def _articles(site: Site) -> list[Article]:
-        seen, out = set(), []
-        for a in site.all_documents + site.hidden:
-            if id(a) not in seen:
-                seen.add(id(a))
-                out.append(a)
-        return out
 
     def is_live(self, a: Article) -> bool:
         return a.source in self.live_sources

@@ -170,6 +170,16 @@ class Site:
         return self.posts + self.pages + self.topics
 
     @property
+    def every_document(self) -> list[Article]:
+        """Built documents, then the ones not built this time (drafts, future), each once."""
+        seen, out = set(), []
+        for a in self.all_documents + self.hidden:
+            if id(a) not in seen:
+                seen.add(id(a))
+                out.append(a)
+        return out
+
+    @property
     def taxonomies(self) -> list[Taxonomy]:
         return [self.tags, self.categories, self.author_terms, self.years]
 

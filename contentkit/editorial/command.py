@@ -22,15 +22,6 @@ STATUS_LABELS = {"idea": "idea", "writing": "writing", "review": "in review", "a
                  "scheduled": "scheduled", "published": "published"}
 
 
-def _documents(site: Site) -> list[Article]:
-    seen, out = set(), []
-    for a in site.all_documents + site.hidden:
-        if id(a) not in seen:
-            seen.add(id(a))
-            out.append(a)
-    return out
-
-
 def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -56,7 +47,7 @@ def is_live(a: Article) -> bool:
 def pipeline(site: Site, problems: list | None = None, published: int = 5) -> dict:
     """Everything `contentkit status` shows, as plain data (also the `--format json` output)."""
     now = site.now or datetime.now(timezone.utc)
-    docs = _documents(site)
+    docs = site.every_document
     order = {s: i for i, s in enumerate(STATUSES)}
 
     def person_ids(people):
