@@ -24,6 +24,7 @@ from .content.typography import typeset
 from .content.reader import SourceDocument
 from .text import reading_time_minutes
 from .dates import DateError, filename_date, parse_date
+from .deferred import raw
 from .errors import ContentError, ProblemLog
 from .model import (AUTHOR_ROLES, STATUSES, Article, Author, Event, Series, Site, Taxonomy, Term,
                     fingerprint)
@@ -216,9 +217,9 @@ class Assembler:
 
         article = Article(
             source=rel, kind=doc.kind, title=title, slug=slug, url=url, output=output_path(url_path),
-            lang=doc.lang, date=date, updated=updated, html=doc.rendered.html,
+            lang=doc.lang, date=date, updated=updated, html=raw(doc.rendered, "html"),
             excerpt_html=rooted_links(excerpt, url), summary=summary, toc=doc.rendered.toc,
-            toc_html=doc.rendered.toc_html, words=doc.words,
+            toc_html=raw(doc.rendered, "toc_html"), words=doc.words,
             reading_time=reading_time_minutes(doc.words, doc.lang), fingerprint="",
             status=status, authors=people, interviewees=interviewees,
             reviewers=[str(r) for r in _as_list(meta.get("reviewers"))],
@@ -228,7 +229,7 @@ class Assembler:
             aliases=self._aliases(meta, rel, lines), series=self._series(meta, rel, lines),
             event=self._event(meta, rel, lines),
             params={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
-            body=doc.body, body_line=doc.body_line, key_lines=lines,
+            body=raw(doc, "body"), body_line=doc.body_line, key_lines=lines,
         )
         if is_bundle:
             article.bundle_dir = source_path.parent

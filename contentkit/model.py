@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
+from .deferred import deferrable
 
 # Editorial workflow. `draft: true` in front matter maps to "writing".
 STATUSES = ("idea", "writing", "review", "approved", "scheduled", "published")
@@ -60,6 +61,7 @@ class Event:
     replay_url: str = ""
 
 
+@deferrable("html", "toc_html", "body")  # read from the cache when first used (deferred.py)
 @dataclass(eq=False)  # identity: objects reference each other
 class Article:
     """A post, a static page or a topic hub, fully resolved (dates, URL, people, terms)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import textwrap
 import time
 from datetime import datetime, timedelta, timezone
@@ -274,7 +275,7 @@ def test_corrupted_cache_is_detected_and_rebuilt(site, tmp_path, damage):
     root, out = site
     shards = sorted((root / CACHE_DIR).glob("documents-*.bin"))
     assert shards
-    for shard in shards + [root / CACHE_DIR / "sources.bin"]:
+    for shard in shards + sorted((root / CACHE_DIR).glob("texts-*.bin")) + [root / CACHE_DIR / "sources.bin"]:
         data = shard.read_bytes()
         if damage == "truncate":
             shard.write_bytes(data[: len(data) // 2])
@@ -311,6 +312,35 @@ def test_garbled_document_inside_a_valid_cache_file_is_not_trusted(site, tmp_pat
     (out / "index.html").unlink()  # force some rendering
     build(root, out)
     assert_same_as_clean(root, out, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garble", "truncate", "delete"])
+def test_damaged_texts_of_the_cache_are_parsed_again_not_trusted(site, tmp_path, damage):
+    """The HTML of cached documents is read only when a page needs it (texts-<nn>.bin): a damaged
+    blob found then is never used; the document is parsed again from its file, and the shard is
+    dropped so the next build rewrites it."""
+    root, out = site
+    texts = sorted((root / CACHE_DIR).glob("texts-*.bin"))
+    assert texts
+    for path in texts:
+        data = bytearray(path.read_bytes())
+        if damage == "garble":
+            at = data.find(b"<p>")
+            assert at >= 0
+            data[at + 3:at + 6] = b"XYZ"  # same length: only the CRC can tell
+            path.write_bytes(bytes(data))
+        elif damage == "truncate":
+            path.write_bytes(bytes(data[: len(data) // 3]))
+        else:
+            path.unlink()
+    shutil.rmtree(out)  # every page is rendered again, so every text is needed
+    build(root, out)
+    assert_same_as_clean(root, out, tmp_path)
+    assert not any(b"XYZ" in data for data in snapshot(out).values())
+    again = build(root, tmp_path / "again")  # the damaged shards were dropped and written anew
+    assert snapshot(tmp_path / "again") == snapshot(out)
+    for path in sorted((root / CACHE_DIR).glob("texts-*.bin")):
+        assert b"XYZ" not in path.read_bytes()
 
 
 def test_same_size_rewrite_with_restored_mtime_is_detected(site, tmp_path):

@@ -1,19 +1,25 @@
 """A persistent cache of read documents in `.contentkit-cache/`, so unchanged posts are never re-parsed.
 
-    documents-<nn>.bin  64 shards: content key -> SourceDocument (key = hash of the file's bytes, the
-                        site language, the Markdown engine and extension configuration, and the
-                        contentkit version; see reader.cache_key)
+    documents-<nn>.bin  64 shards: content key -> SourceDocument without its big strings (key = hash
+                        of the file's bytes, the site language, the Markdown engine and extension
+                        configuration, and the contentkit version; see reader.cache_key)
+    texts-<nn>.bin      the big strings of the same documents (HTML, table of contents, Markdown
+                        source: ~85% of the bytes), one marshal blob each, read only when a page that
+                        shows the document is rendered (deferred.py): a build that changes one post
+                        of 5,000 no longer decodes 90 MB it does not use
     sources.bin         rel path -> (size, mtime_ns, ctime_ns, inode, language, key), which lets a
                         build skip reading and hashing files whose stat did not change; the
                         slug memo (titles -> URL slugs) and small whole-site results (related posts)
 
-Each file is `MAGIC + length + CRC-32 + payload`. The payload is a `marshal` dump (4-5x faster to load
-than pickle: 0.15 s instead of 0.7 s for 5,000 posts) of plain tuples, headed by a format string
-naming the cache layout, the document fields, the Markdown engine, contentkit, python-slugify and
-Python versions; values `marshal` cannot hold (front matter may contain dates) are pickled inside it.
+Each documents/sources file is `MAGIC + length + CRC-32 + payload`. The payload is a `marshal` dump
+(4-5x faster to load than pickle) of plain tuples, headed by a format string naming the cache layout,
+the document fields, the Markdown engine, contentkit, python-slugify and Python versions; values
+`marshal` cannot hold (front matter may contain dates) are pickled inside it. Each document entry
+holds the offset, length and CRC-32 of its blob in texts-<nn>.bin.
 A truncated, garbled or stale file is detected (magic, checksum, header, decoding) and ignored, so it
 can only cost time, never put wrong content into the output; `corrupted` tells the build to warn,
-and the next save rewrites it.
+and the next save rewrites it. A damaged text blob is detected when it is read (length, CRC) and the
+document is parsed again from its source file instead.
 
 Sharding keeps "one post changed" cheap: only the shards whose set of entries changed are rewritten
 (two at most for an edit), not the whole cache.
@@ -49,7 +55,7 @@ except Exception:  # pragma: no cover - metadata missing
 CACHE_DIR = ".contentkit-cache"
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SourceDocument))
 _RENDERED_FIELDS = tuple(f.name for f in dataclasses.fields(RenderedMarkdown))
-FORMAT = (f"documents-v3|{','.join(_DOC_FIELDS)}|{','.join(_RENDERED_FIELDS)}|{ENGINE_VERSION}|{__version__}"
+FORMAT = (f"documents-v4|{','.join(_DOC_FIELDS)}|{','.join(_RENDERED_FIELDS)}|{ENGINE_VERSION}|{__version__}"
           f"|slugify-{_SLUGIFY}|py{sys.version_info[0]}.{sys.version_info[1]}")
 MAGIC = b"CKCACHE4"
 # 64 shards of ~1.7 MB at 5,000 posts: an edit rewrites one or two small files.
@@ -75,6 +81,7 @@ def _pack(doc: SourceDocument) -> tuple:
 
 
 _RENDERED_AT = _DOC_FIELDS.index("rendered")
+_REL_AT, _KIND_AT, _LANG_AT = (_DOC_FIELDS.index(n) for n in ("rel", "kind", "lang"))
 _DOC_PICKLED = [i for i, n in enumerate(_DOC_FIELDS) if n not in _PLAIN and n != "rendered"]
 _RENDERED_PICKLED = [i for i, n in enumerate(_RENDERED_FIELDS) if n not in _PLAIN]
 
@@ -92,6 +99,91 @@ def _unpack(packed: tuple) -> SourceDocument:
     return SourceDocument(*values)
 
 
+# The big strings, stored apart (texts-<nn>.bin) and read on first use.
+_TEXTS = (("rendered", "html"), ("rendered", "toc_html"), (None, "body"))
+_DOC_TEXTS = [i for i, n in enumerate(_DOC_FIELDS) if n == "body"]
+_RENDERED_TEXTS = [i for i, n in enumerate(_RENDERED_FIELDS) if n in ("html", "toc_html")]
+
+
+def _text_blob(doc: SourceDocument) -> bytes:
+    return marshal.dumps((doc.rendered.html, doc.rendered.toc_html, doc.body))
+
+
+def _pack_stored(doc: SourceDocument, offset: int, length: int, crc: int) -> tuple:
+    """The shard entry: the packed document without its texts, and where its texts are."""
+    packed = list(_pack(doc))
+    for i in _DOC_TEXTS:
+        packed[i] = None
+    rendered = list(packed[_RENDERED_AT])
+    for i in _RENDERED_TEXTS:
+        rendered[i] = None
+    packed[_RENDERED_AT] = tuple(rendered)
+    return (tuple(packed), offset, length, crc)
+
+
+def _unpack_stored(entry: tuple, texts: "StoredText") -> SourceDocument:
+    packed, _offset, _length, _crc = entry
+    values = list(packed)
+    for i in _DOC_TEXTS:
+        values[i] = texts
+    rendered = list(values[_RENDERED_AT])
+    for i in _RENDERED_TEXTS:
+        rendered[i] = texts
+    values[_RENDERED_AT] = tuple(rendered)
+    return _unpack(tuple(values))
+
+
+class StoredText:
+    """The HTML, table of contents and Markdown source of one cached document, read from its
+    texts-<nn>.bin blob the first time a page needs them (a `deferred.Deferred`).
+
+    A blob that cannot be read or fails its CRC (a damaged cache) is never trusted: the document is
+    parsed again from its source file, and the shard is deleted so that the next build rebuilds it."""
+
+    __slots__ = ("path", "offset", "length", "crc", "root", "rel", "kind", "lang", "_value")
+
+    def __init__(self, path: Path, offset: int, length: int, crc: int, root: Path, rel: str, kind: str,
+                 lang: str):
+        self.path, self.offset, self.length, self.crc = path, offset, length, crc
+        self.root, self.rel, self.kind, self.lang = root, rel, kind, lang
+        self._value: dict[str, str] | None = None
+
+    def get(self) -> dict[str, str]:
+        if self._value is None:
+            try:
+                self._value = self._read()
+            except (OSError, ValueError, EOFError, TypeError):
+                self._value = self._parse_again()
+        return self._value
+
+    def _read(self) -> dict[str, str]:
+        with open(self.path, "rb") as fh:
+            fh.seek(self.offset)
+            blob = fh.read(self.length)
+        if len(blob) != self.length or zlib.crc32(blob) != self.crc:
+            raise ValueError("damaged text blob")
+        html, toc_html, body = marshal.loads(blob)
+        if not (isinstance(html, str) and isinstance(toc_html, str) and isinstance(body, str)):
+            raise ValueError("damaged text blob")
+        return {"html": html, "toc_html": toc_html, "body": body}
+
+    def _parse_again(self) -> dict[str, str]:
+        from ..errors import ContentError
+        from .reader import read_document
+
+        for damaged in (self.path, self.path.with_name(self.path.name.replace("texts-", "documents-"))):
+            try:
+                damaged.unlink()
+            except OSError:
+                pass
+        try:
+            doc = read_document((self.root / self.rel).read_bytes(), self.rel, self.kind, self.lang)
+        except (OSError, ContentError):
+            raise ContentError(self.rel, "the build cache is damaged and this file can no longer "
+                               "be read", "run `contentkit clean`, then build again") from None
+        return {"html": doc.rendered.html, "toc_html": doc.rendered.toc_html, "body": doc.body}
+
+
 def _checksum(payload) -> bytes:
     """Length and CRC-32 (12 bytes): catches truncation, torn writes and flipped bits."""
     return len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
@@ -102,13 +194,15 @@ def _dump(path: Path, obj) -> None:
         payload = b"M" + marshal.dumps((FORMAT, obj))
     except ValueError:  # an unusual type (a str subclass...): pickle this file instead
         payload = b"P" + pickle.dumps((FORMAT, obj), protocol=pickle.HIGHEST_PROTOCOL)
+    _write_atomic(path, [MAGIC, _checksum(payload), payload])
+
+
+def _write_atomic(path: Path, parts: list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + "-")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC)
-            fh.write(_checksum(payload))
-            fh.write(payload)
+            fh.writelines(parts)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -161,7 +255,8 @@ def _load(path: Path):
 
 class DocumentCache:
     def __init__(self, root: Path):
-        self.dir = Path(root) / CACHE_DIR
+        self.root = Path(root)
+        self.dir = self.root / CACHE_DIR
         self.path = self.dir / "documents.pickle"  # the one-file cache of earlier versions (removed)
         self.entries: dict[str, object] = {}  # key -> SourceDocument, everything known
         self.on_disk: dict[str, set[str]] = {}  # shard -> keys its file holds
@@ -180,9 +275,14 @@ class DocumentCache:
     def load(self) -> "DocumentCache":
         for shard in SHARDS:
             path = self.dir / f"documents-{shard}.bin"
+            texts = self.dir / f"texts-{shard}.bin"
             try:
                 packed = _load(path)
-                entries = {key: _unpack(value) for key, value in packed.items()}
+                entries = {}
+                for key, entry in packed.items():
+                    head = entry[0]
+                    entries[key] = _unpack_stored(entry, StoredText(texts, entry[1], entry[2], entry[3], self.root,
+                                                                    head[_REL_AT], head[_KIND_AT], head[_LANG_AT]))
             except FileNotFoundError:
                 continue
             except Exception as exc:  # Unreadable, OSError, or entries that do not fit the fields
@@ -261,13 +361,25 @@ class DocumentCache:
             if set(entries) == self.on_disk.get(shard, set()):
                 continue
             path = self.dir / f"documents-{shard}.bin"
+            texts_path = self.dir / f"texts-{shard}.bin"
             if entries:
-                _dump(path, {key: _pack(doc) for key, doc in entries.items()})
+                # Texts first (read from the old file if deferred, before it is replaced), then the
+                # entries that point into them: a crash in between leaves blobs whose CRC does not
+                # match, which are parsed again, never trusted.
+                blobs, stored, offset = [], {}, 0
+                for key, doc in entries.items():
+                    blob = _text_blob(doc)
+                    stored[key] = _pack_stored(doc, offset, len(blob), zlib.crc32(blob))
+                    blobs.append(blob)
+                    offset += len(blob)
+                _write_atomic(texts_path, blobs)
+                _dump(path, stored)
             else:
-                try:
-                    path.unlink()
-                except FileNotFoundError:
-                    pass
+                for old in (path, texts_path):
+                    try:
+                        old.unlink()
+                    except FileNotFoundError:
+                        pass
             self.on_disk[shard] = set(entries)
         memo = slugs.memo()
         slug_count = sum(map(len, memo.values()))

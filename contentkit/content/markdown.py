@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 import markdown
+from ..deferred import deferrable
 from ..slugs import slugify
 
 from .typography import TypographyExtension
@@ -24,6 +25,7 @@ def heading_id(value: str, separator: str) -> str:
     return slugify(value, separator=separator) or "section"
 
 
+@deferrable("html", "toc_html")  # read from the cache when first used (deferred.py)
 @dataclass
 class RenderedMarkdown:
     html: str

@@ -9,12 +9,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .. import __version__
+from ..deferred import deferrable
 from ..errors import ContentError
 from .frontmatter import decode_source, split_front_matter
 from ..text import count_words, prose_blocks
 from .markdown import ENGINE_VERSION, RenderedMarkdown, render_inline, render_markdown
 
 
+@deferrable("body")  # read from the cache when first used (deferred.py)
 @dataclass
 class SourceDocument:
     rel: str
