@@ -35,10 +35,29 @@ class RenderedMarkdown:
     toc: list  # nested tokens: {level, id, name, children}
 
 
+def _formatter_class():
+    """Pygments' HTML formatter, minus the cost of rebuilding its style table for every code block
+    (codehilite makes a new formatter per block: ~0.1 ms each, a third of highlighting short blocks).
+    The table depends only on the style and the class prefix, and is never modified once built."""
+    from pygments.formatters.html import HtmlFormatter
+
+    tables: dict[tuple, tuple[dict, dict]] = {}
+
+    class CachedStyleHtmlFormatter(HtmlFormatter):
+        def _create_stylesheet(self):
+            key = (self.style, self.classprefix)
+            if key not in tables:
+                super()._create_stylesheet()
+                tables[key] = (self.ttype2class, self.class2style)
+            self.ttype2class, self.class2style = tables[key]
+
+    return CachedStyleHtmlFormatter
+
+
 def _extensions(lang: str) -> tuple[list, dict]:
     exts = ["extra", "admonition", "sane_lists", "codehilite", "toc", TypographyExtension(lang=lang)]
     configs = {
-        "codehilite": {"css_class": "highlight", "guess_lang": False},
+        "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter_class()},
         "toc": {"slugify": heading_id, "permalink": "#", "permalink_class": "heading-anchor",
                 "permalink_title": PERMALINK_TITLES.get(lang, PERMALINK_TITLES["en"]),
                 "toc_depth": "2-3"},
