@@ -1,0 +1,72 @@
+"""The Markdown engine's shortcuts change nothing an author can see.
+
+content/markdown.py skips whole-tree passes a document cannot need (backslash escapes, attribute
+lists, the [TOC] marker) and builds Pygments' style table once. Each feature still works, and the
+shortcuts give the same HTML as running every pass."""
+from __future__ import annotations
+
+import random
+
+import lxml.html
+import pytest
+
+from contentkit.content import markdown as engine
+from contentkit.content.markdown import render_markdown
+
+
+def fragment(html: str):
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def test_toc_marker_is_replaced_by_the_table_of_contents():
+    doc = fragment(render_markdown("Intro.\n\n[TOC]\n\n## Premier point\n\n### Détail\n\n## Second\n", "fr").html)
+    toc = doc.xpath("//div[@class='toc']")
+    assert len(toc) == 1
+    assert [a.get("href") for a in toc[0].iter("a")] == ["#premier-point", "#detail", "#second"]
+    assert "[TOC]" not in doc.text_content()
+
+
+def test_backslash_escapes_show_the_character_literally():
+    doc = fragment(render_markdown("Un \\*faux\\* accent et un \\_souligné\\_ \\\\ fin.", "fr").html)
+    assert doc.xpath("//em") == []
+    assert "*faux*" in doc.text_content() and "_souligné_" in doc.text_content()
+    assert "\\ fin" in doc.text_content()
+
+
+def test_attribute_lists_set_classes_and_ids():
+    doc = fragment(render_markdown("## Titre {#mon-ancre}\n\nParagraphe\n{: .lead }\n", "fr").html)
+    assert doc.xpath("//h2/@id") == ["mon-ancre"]
+    assert doc.xpath("//p/@class") == ["lead"]
+
+
+def test_code_blocks_in_different_languages_are_each_highlighted():
+    md = "```python\ndef f():\n    return 1\n```\n\n```bash\nexport A=1\necho \"$A\"\n```\n\n```\nbrut\n```\n"
+    doc = fragment(render_markdown(md, "fr").html)
+    blocks = doc.xpath("//div[@class='highlight']")
+    assert len(blocks) == 3
+    python, bash, plain = blocks
+    assert python.xpath(".//span[@class='k']/text()") == ["def", "return"]
+    assert "export" in bash.xpath(".//span[@class='nb']/text()")
+    assert plain.xpath(".//span[@class]") == [] and "brut" in plain.text_content()
+
+
+def _every_pass(body: str, lang: str) -> str:
+    md = engine._instance(lang)
+    md.reset()
+    md.ck_source = body + "\\{[TOC]"  # as if the document contained every trigger
+    return md.convert(body)
+
+
+PIECES = ["Un paragraphe : simple !", "Texte avec \\*échappement\\*.", "## Titre {#ancre}", "[TOC]",
+          "Para\n{: .note}", "* liste\n* encore", "| a | b |\n|---|---|\n| 1 | 2 |", "`code {x}`",
+          "```python\nx = {1: 2}\n```", "Lien [ici](https://exemple.fr/) et « guillemets »",
+          "Note[^1].\n\n[^1]: La note.", "!!! note \"Titre\"\n    Corps.", "> citation \\[x\\]",
+          "### Sous-titre", "Texte avec { accolade seule"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_shortcuts_give_the_html_of_running_every_pass(lang):
+    rng = random.Random(7)
+    for _ in range(150):
+        body = "\n\n".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8)))
+        assert render_markdown(body, lang).html == _every_pass(body, lang), body
