@@ -73,13 +73,28 @@ def _instance(lang: str) -> markdown.Markdown:
     key = lang if lang in ("fr", "en") else "other"
     md = _INSTANCES.get(key)
     if md is None:
-        exts, configs = _extensions(key)
-        md = markdown.Markdown(extensions=exts, extension_configs=configs, output_format="html")
+        md = _INSTANCES[key] = new_engine(key)
+    return md
+
+
+def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
+    """A configured Python-Markdown instance; `shortcuts=False` gives the stock passes (the
+    reference the shortcuts are tested against)."""
+    exts, configs = _extensions(lang)
+    md = markdown.Markdown(extensions=exts, extension_configs=configs, output_format="html")
+    md.ck_source = ""
+    if shortcuts:
         if _FastInlineProcessor is not None:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         _skip_idle_passes(md)
-        _INSTANCES[key] = md
     return md
+
+
+def _needs_one_of(test, needles: tuple[str, ...]):
+    if len(needles) == 1:
+        needle = needles[0]
+        return lambda parent, block: needle in block and test(parent, block)
+    return lambda parent, block: any(n in block for n in needles) and test(parent, block)
 
 
 # Whole-tree passes that can only act on documents containing a given string. Each walks every
@@ -95,11 +110,25 @@ def _skip_idle_passes(md: markdown.Markdown) -> None:
             return None
         return run_if_needed
 
-    md.ck_source = ""
     for name, needle in (("unescape", "\\"), ("attr_list", "{")):
         if name in md.treeprocessors:
             proc = md.treeprocessors[name]
             proc.run = guarded(proc.run, needle)
+    # Block processors are offered every block in turn, and most search it with a regular
+    # expression that needs a character the block does not have. Same outcome, a substring test
+    # first: e.g. a footnote definition needs "[^", a table "|", a quotation ">".
+    block_needles = {
+        "hashheader": ("#",), "setextheader": ("\n=", "\n-"), "hr": ("-", "_", "*"), "deflist": (":",),
+        "quote": (">",), "footnote": ("[^",), "abbr": ("*[",), "reference": ("]:",), "table": ("|",),
+    }
+    for name, needles in block_needles.items():
+        if name in md.parser.blockprocessors:
+            proc = md.parser.blockprocessors[name]
+            proc.test = _needs_one_of(proc.test, needles)
+    if "admonition" in md.parser.blockprocessors:  # "!!!" starts one; indented blocks continue it
+        proc = md.parser.blockprocessors["admonition"]
+        test = proc.test
+        proc.test = lambda parent, block: "!!!" in md.ck_source and test(parent, block)
     if "toc" in md.treeprocessors:
         toc = md.treeprocessors["toc"]
         if getattr(toc, "marker", None):
