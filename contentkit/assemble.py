@@ -179,7 +179,7 @@ class Assembler:
         return author
 
     # Articles -----------------------------------------------------------------------------
-    def resolve(self, doc: SourceDocument, key: str, source_path: Path) -> Article:
+    def resolve(self, doc: SourceDocument, key: str, rel_path: str) -> Article:
         meta, rel, lines = doc.meta, doc.rel, doc.key_lines
         title = meta.get("title")
         if title is None or not str(title).strip():
@@ -187,8 +187,10 @@ class Assembler:
                                "the front matter", lines.get("title") or 2)
         raw_title = " ".join(str(title).split())
         title = typeset(raw_title, doc.lang)  # shown typeset; the slug comes from the raw title
-        is_bundle = source_path.name == "index.md" and doc.kind == "post"
-        stem = source_path.parent.name if is_bundle else source_path.stem
+        # Plain string operations: a Path per document costs more than the rest of this check.
+        folder, name = posixpath.split(rel_path)
+        is_bundle = name == "index.md" and doc.kind == "post"
+        stem = posixpath.basename(folder) if is_bundle else posixpath.splitext(name)[0]
         file_date, stem_rest = filename_date(stem)
         date = self._date(meta, "date", rel, lines)
         if date is None and file_date is not None:
@@ -232,9 +234,10 @@ class Assembler:
             body=raw(doc, "body"), body_line=doc.body_line, key_lines=lines,
         )
         if is_bundle:
-            article.bundle_dir = source_path.parent
+            bundle_dir = self.config.root / folder
+            article.bundle_dir = bundle_dir
             article.bundle_files = sorted(
-                p.relative_to(source_path.parent).as_posix() for p in source_path.parent.rglob("*")
+                p.relative_to(bundle_dir).as_posix() for p in bundle_dir.rglob("*")
                 if p.is_file() and p.suffix not in (".md", ".markdown") and not p.name.startswith("."))
         if status == "scheduled" and not article.approved_by:
             raise ContentError(rel, "`status: scheduled` but nobody approved it (no `approved_by`)",
@@ -414,7 +417,7 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     for rel in sorted(documents):
         doc, key = documents[rel]
         try:
-            article = asm.resolve(doc, key, config.root / rel)
+            article = asm.resolve(doc, key, rel)
         except ContentError as exc:
             log.add(exc.problem)
             continue
@@ -464,6 +467,7 @@ def _link_taxonomies(site: Site, log: ProblemLog) -> None:
     for a in site.posts:
         for name in a._tag_names:
             spellings[slugify(str(name))][str(name).strip()] += 1
+    display = {slug: names.most_common(1)[0][0] for slug, names in spellings.items()}
     for a in site.posts:
         seen = set()
         for name in a._tag_names:
@@ -471,12 +475,12 @@ def _link_taxonomies(site: Site, log: ProblemLog) -> None:
             if not slug or slug in seen:
                 continue
             seen.add(slug)
-            term = _term(site.tags, spellings[slug].most_common(1)[0][0], slug)
+            term = _term(site.tags, display[slug], slug)
             term.articles.append(a)
             a.tags.append(term)
         for name in a._category_names:
             term = _term(site.categories, str(name).strip())
-            if a not in term.articles:
+            if term not in a.categories:  # the same category twice in one post
                 term.articles.append(a)
                 a.categories.append(term)
         for person in a.authors:
