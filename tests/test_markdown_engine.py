@@ -67,7 +67,10 @@ PIECES = ["Un paragraphe : simple !", "Texte avec \\*échappement\\*.", "## Titr
           "### Sous-titre", "Titre souligné\n===", "Autre\n---", "* * *", "___", "- - -",
           "Terme\n:   Définition", "*[HTML]: Hyper Text", "Le HTML ici.", "[ref]: https://exemple.fr/ \"T\"",
           "Voir [ref] et [x][ref].", "Texte avec { accolade seule", "#hashtag pas titre", "a-b_c*d", "<div>bloc</div>",
-          "Ligne: deux points", "x ]: y [^ z"]
+          "Ligne: deux points", "x ]: y [^ z", "Fin de ligne  \nsuite", "Image ![alt](/a.png) ici !",
+          "![ref img][ref]", "Lien <https://exemple.fr/a> et <nom@exemple.fr>", "a < b > c :// d @ e",
+          "&amp; &copy; &#233; & seul ; ici", "<span class=\"x\">en ligne</span>", "Quoi ! Vraiment ?",
+          "**gras** et _souligné_ et *em*", "Code `a < b` et ``double ` tick``"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
