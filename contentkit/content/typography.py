@@ -20,10 +20,10 @@ SKIP_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "math", "svg"}
 _APOS = re.compile(r"(?<=\w)'(?=\w)")
 _ELLIPSIS = re.compile(r"\.\.\.(?!\.)")
 # French: normalise any (or no) space before high punctuation; only after a word or a closing sign.
-_FR_HIGH = re.compile(r"(?<=[\w»)\]’\"])[ \u00a0\u202f]*([;!?]+)(?=\s|$|[»)\]\"<\x02])")
-_FR_HIGH_SPACED = re.compile(r"[ \u00a0\u202f]+([;!?]+)")
-_FR_COLON = re.compile(r"(?<=[\w»)\]’])[ \u00a0\u202f]*:(?=\s|$)")
-_FR_COLON_SPACED = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
+# One pass each: any spaces before the sign become the right one; no space after a word (or a
+# closing sign) gets one when the sign ends a word.
+_FR_HIGH = re.compile(r"[ \u00a0\u202f]+([;!?]+)|(?<=[\w»)\]’\"])([;!?]+)(?=\s|$|[»)\]\"<\x02])")
+_FR_COLON = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)|(?<=[\w»)\]’]):(?=\s|$)")
 _FR_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _FR_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 
@@ -40,6 +40,10 @@ def _quotes(text: str, prev: str, open_q: str, close_q: str) -> str:
         out.append(ch)
         prev = ch
     return "".join(out)
+
+
+def _high_sign(m: re.Match) -> str:
+    return NNBSP + (m.group(1) or m.group(2))
 
 
 def typeset(text: str, lang: str, prev: str = "") -> str:
@@ -60,10 +64,8 @@ def typeset(text: str, lang: str, prev: str = "") -> str:
         if "»" in text:
             text = _FR_CLOSE_GUILLEMET.sub(NBSP + "»", text)
         if ";" in text or "!" in text or "?" in text:
-            text = _FR_HIGH_SPACED.sub(NNBSP + r"\1", text)
-            text = _FR_HIGH.sub(NNBSP + r"\1", text)
+            text = _FR_HIGH.sub(_high_sign, text)
         if ":" in text:
-            text = _FR_COLON_SPACED.sub(NBSP + ":", text)
             text = _FR_COLON.sub(NBSP + ":", text)
     elif lang == "en":
         text = _quotes(text, prev, "\u201c", "\u201d")
