@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 import yaml
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
@@ -75,6 +76,76 @@ def fingerprint_files(dirs: list[Path]) -> str:
     return h.hexdigest()
 
 
+class PartialMemo:
+    """A partial that shows one article (`partials/card.html`, `partials/byline.html`), rendered
+    once per article and reused: a 5,000-post site shows each card on ~7 list pages.
+
+    The memo is only used when the partial (with everything it includes, in whichever template
+    folder wins: site, theme or built-in) reads nothing from its context but the article variable
+    and the environment's globals (`t`, `config`...). A partial that reads anything else (`term`,
+    `page_url`, `loop`...) is not memoizable: `bool(memo)` is false and the calling template falls
+    back to a plain `{% include %}`, so overriding a partial always takes effect, as before:
+
+        {% if card_memo %}{{ card(a) }}{% else %}{% include "partials/card.html" %}{% endif %}
+
+    It lives in the environment, which each build creates afresh (see build.py): cards never
+    outlive the content and templates they were rendered from (`contentkit serve` rebuilds many
+    times in one process). Forked render workers inherit what the parent has rendered so far."""
+
+    def __init__(self, env: jinja2.Environment, template: str, var: str = "a"):
+        self.env, self.template, self.var = env, template, var
+        self._names: tuple[str, ...] | None = None  # globals the partial reads
+        self._usable: bool | None = None
+        self._memo: dict[int, tuple[object, Markup]] = {}
+        self._bare: jinja2.Environment | None = None
+
+    def _free_names(self, name: str, seen: set[str]) -> set[str] | None:
+        """Names template `name` (and what it includes/imports/extends) reads from its context;
+        None when that cannot be known (a dynamic include, a missing or broken template)."""
+        if self._bare is None:  # the same syntax, no globals: `meta` then reports globals too
+            self._bare = self.env.overlay()
+            self._bare.globals = {}
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)
+            ast = self._bare.parse(source, name, filename)
+        except jinja2.TemplateError:
+            return None
+        names = set(jinja2.meta.find_undeclared_variables(ast))
+        for ref in jinja2.meta.find_referenced_templates(ast):
+            if ref is None:
+                return None
+            if ref not in seen:
+                seen.add(ref)
+                sub = self._free_names(ref, seen)
+                if sub is None:
+                    return None
+                names |= sub
+        return names
+
+    def __bool__(self) -> bool:
+        if self._usable is None:
+            names = self._free_names(self.template, {self.template})
+            constant = set(self.env.globals) - {"lipsum"}  # lipsum: random text at every call
+            self._usable = names is not None and names <= constant | {self.var}
+            self._names = tuple(sorted((names or set()) - {self.var}))
+        return self._usable
+
+    def render(self, ctx: jinja2.runtime.Context, value) -> Markup:
+        if not self:  # called although not memoizable: the article and the page's variables
+            return Markup(self.env.get_template(self.template).render(ctx.get_all(), **{self.var: value}))
+        glob = self.env.globals
+        if any(ctx.resolve_or_missing(n) is not glob.get(n) for n in self._names):
+            # The page defines a variable that hides a global the partial reads: render it the
+            # way an include would, with the page's variables (it then shows what they say).
+            return Markup(self.env.get_template(self.template).render(ctx.get_all(), **{self.var: value}))
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        html = Markup(self.env.get_template(self.template).render({self.var: value}))
+        self._memo[id(value)] = (value, html)
+        return html
+
+
 def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(config)]),
@@ -122,6 +193,12 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     # can scroll them (WCAG 2.1.1); `search_page`: set by the planner when search is on.
     env.filters.update(scrollable=lambda html: Markup(_SCROLLER.sub(r'<\1 tabindex="0"', str(html))))
     env.globals.update(search_page=None)
+    # `card(a)`, `byline(a)`: the partials rendered once per article (when `card_memo`/`byline_memo`
+    # is true: see PartialMemo), for the list pages that each show the same cards.
+    for name in ("card", "byline"):
+        memo = PartialMemo(env, f"partials/{name}.html")
+        env.globals[name] = jinja2.pass_context(lambda ctx, value, memo=memo: memo.render(ctx, value))
+        env.globals[name + "_memo"] = memo
     return env
 
 

@@ -1,0 +1,212 @@
+"""Rendering shortcuts that must not show: memoized cards and bylines, the writer's folders.
+
+Each shortcut is checked against the plain way of doing the same thing (an `{% include %}` per
+card, a `makedirs` per file...): same bytes, and an override in a site's `templates/` still takes
+effect everywhere, in a clean build, an incremental build and the preview server.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from contentkit import build as build_mod
+from contentkit.assemble import BuildOptions
+from contentkit.build import BuildState, build_site
+from contentkit.render import env as env_mod
+from contentkit.render.env import BUILTIN_THEMES
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+DEFAULT_CARD = (BUILTIN_THEMES / "default/templates/partials/card.html").read_text(encoding="utf-8")
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def post(i: int, title: str | None = None, status: str = "published") -> str:
+    return (f'---\ntitle: "{title or f"Article numéro {i}"}"\nslug: post-{i:02d}\ndate: 2024-03-{i + 1:02d} 09:00\n'
+            f"author: {['alice', 'bruno'][i % 2]}\ntags: [Données, {['Cuisine', 'Voyage', 'Musique'][i % 3]}]\n"
+            f"category: {['Technique', 'Culture'][i % 2]}\nstatus: {status}\n"
+            f'summary: "Résumé {i} & <co>"\n---\n\nPremier paragraphe {i} avec un [lien](../autre/).\n\n'
+            "## Une section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+
+
+def make_site(root: Path, posts: int = 14) -> Path:
+    write(root, "contentkit.yml", 'title: "Carnet rapide"\nbase_url: "https://blog.example.com/"\n'
+          "language: fr\ntimezone: Europe/Paris\nper_page: 3\nfeed_items: 4\nsearch: false\n")
+    for i in range(posts):
+        write(root, f"content/posts/post-{i:02d}.md", post(i))
+    write(root, "content/posts/brouillon.md", post(20, "Un brouillon", status="writing"))
+    write(root, "content/authors/alice.yml", "name: Alice Martin\nrole: staff\n")
+    write(root, "content/authors/bruno.yml", "name: Bruno Lefèvre\nrole: guest\ncompany: Acme\n")
+    return root
+
+
+def build(root: Path, out: Path, **kwargs):
+    kwargs.setdefault("use_cache", False)
+    kwargs.setdefault("workers", 1)
+    return build_site(root, out, BuildOptions(now=NOW, preview=kwargs.pop("preview", False),
+                                              drafts=kwargs.pop("drafts", False)), **kwargs)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert sorted(a) == sorted(b), set(a) ^ set(b)
+    different = [rel for rel in a if a[rel] != b[rel]]
+    assert not different, different[:10]
+
+
+def list_pages(snap: dict[str, bytes]) -> list[str]:
+    return [rel for rel, data in snap.items() if rel.endswith(".html") and b'<div class="cards">\n<' in data]
+
+
+@pytest.fixture
+def no_memo(monkeypatch):
+    """Builds inside this context render every card and byline with a plain include."""
+    def disable():
+        monkeypatch.setattr(env_mod.PartialMemo, "__bool__", lambda self: False)
+    return disable
+
+
+def memo_vs_include(tmp_path: Path, root: Path, monkeypatch, **kwargs) -> dict[str, bytes]:
+    fast = tmp_path / f"fast-{time.monotonic_ns()}"
+    build(root, fast, **kwargs)
+    with monkeypatch.context() as m:
+        m.setattr(env_mod.PartialMemo, "__bool__", lambda self: False)
+        plain = tmp_path / f"plain-{time.monotonic_ns()}"
+        build(root, plain, **kwargs)
+    got, want = snapshot(fast), snapshot(plain)
+    assert_same(got, want)
+    return got
+
+
+# Memoized partials ---------------------------------------------------------------------------
+
+def test_memoized_cards_equal_included_cards(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "src")
+    snap = memo_vs_include(tmp_path, root, monkeypatch)
+    pages = list_pages(snap)
+    assert len(pages) > 10  # home, tags, categories, authors, years, and their later pages
+    # The preview shows drafts, with a badge in the byline of their card and page.
+    snap = memo_vs_include(tmp_path, root, monkeypatch, preview=True, drafts=True)
+    assert b"badge-writing" in snap["index.html"]
+
+
+def test_default_partials_are_memoized(tmp_path):
+    root = make_site(tmp_path / "src")
+    calls = []
+    real = env_mod.PartialMemo.render
+
+    def spy(self, ctx, value):
+        calls.append((self.template, bool(self)))
+        return real(self, ctx, value)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(env_mod.PartialMemo, "render", spy)
+        build(root, tmp_path / "out")
+    assert ("partials/card.html", True) in calls and ("partials/byline.html", True) in calls
+
+
+@pytest.mark.parametrize("card, shown", [
+    # reads only the article: memoized, and the override shows on every list page
+    (DEFAULT_CARD.replace('<article class="card">', '<article class="card card-v2">'), 'card-v2'),
+    # reads the page (term, page URL, pagination; `loop` is not passed to includes): rendered per
+    # page, exactly as an include
+    ('<article class="card">{{ a.title }} @ {{ page_url }} #{{ loop.index }}'
+     '{% if term %} [{{ term.name }}]{% endif %} p{{ pagination.page }}</article>\n', '@ /'),
+    # includes another partial of the site, which reads the page
+    ('<article class="card">{% include "partials/extra.html" %}</article>\n', 'extra:'),
+    # a dynamic include: what it reads cannot be known, so no memo
+    ('<article class="card">{% include ("partials/" ~ "extra.html") %}</article>\n', 'extra:'),
+])
+def test_site_card_override_takes_effect_everywhere(tmp_path, monkeypatch, card, shown):
+    root = make_site(tmp_path / "src")
+    write(root, "templates/partials/card.html", card)
+    write(root, "templates/partials/extra.html", "extra: {{ a.title }} {{ page_url }}")
+    snap = memo_vs_include(tmp_path, root, monkeypatch)
+    pages = list_pages(snap)
+    assert pages and all(shown.encode() in snap[rel] for rel in pages)
+    if "page_url" in card:
+        assert b"@ /tags/cuisine/ # [Cuisine] p1<" in snap["tags/cuisine/index.html"]
+        assert b"@ /tags/cuisine/page/2/ # [Cuisine] p2<" in snap["tags/cuisine/page/2/index.html"]
+
+
+def test_byline_override_shows_in_cards_and_articles(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "src")
+    write(root, "templates/partials/byline.html", '<p class="byline-v2">{{ a.title }} · {{ t("by") }}</p>')
+    snap = memo_vs_include(tmp_path, root, monkeypatch)
+    assert '<p class="byline-v2">Article numéro 3'.encode() in snap["2024/post-03/index.html"]
+    assert all(b"byline-v2" in snap[rel] for rel in list_pages(snap))
+
+
+def test_page_variable_hiding_a_global_is_seen_by_the_card(tmp_path, monkeypatch):
+    """A theme's base template that sets `t` for its pages: the card must see the page's `t`."""
+    root = make_site(tmp_path / "src")
+    base = (BUILTIN_THEMES / "default/templates/base.html").read_text(encoding="utf-8")
+    write(root, "templates/base.html", "{% set t = custom_t %}" + base)
+    write(root, "templates/partials/card.html", '<article class="card">{{ t("read_more") }}</article>')
+    import contentkit.render.env as e
+    real = e.make_environment
+
+    def make(config, strings):
+        env = real(config, strings)
+        env.globals["custom_t"] = lambda key, **kw: "CUSTOM-" + key
+        return env
+
+    monkeypatch.setattr(build_mod, "make_environment", make)
+    snap = memo_vs_include(tmp_path, root, monkeypatch)
+    assert b"CUSTOM-read_more" in snap["index.html"]
+
+
+def test_title_change_updates_every_card_incrementally(tmp_path):
+    """Cards are remembered for one build only: an incremental build (cache + manifest, and a
+    BuildState as the preview keeps it) shows the new title on every list page."""
+    root = make_site(tmp_path / "src")
+    out, state = tmp_path / "out", BuildState()
+    build(root, out, use_cache=True, state=state)
+    before = snapshot(out)
+    showing = [rel for rel in list_pages(before) if ">Article numéro 4<".encode() in before[rel]]
+    assert len(showing) >= 5  # home, two tags, category, author, year
+    for st, title in ((state, "Titre revu"), (None, "Titre revu deux fois")):  # serve, then the CLI
+        write(root, "content/posts/post-04.md", post(4, title))
+        build(root, out, use_cache=True, state=st)
+        after = snapshot(out)
+        for rel in showing:
+            assert f">{title}<".encode() in after[rel], rel
+            assert f">{title}<".encode() in after[rel] and after[rel].count(b">Titre revu") == 1, rel
+        clean = tmp_path / f"clean-{time.monotonic_ns()}"
+        build(root, clean)
+        assert_same(after, snapshot(clean))
+
+
+def test_title_change_updates_cards_in_the_preview(tmp_path):
+    from contentkit.serve.server import PreviewServer
+    from tests.test_serve import SSE, ListReporter, get
+
+    root = make_site(tmp_path / "src")
+    srv = PreviewServer(root, port=0, reporter=ListReporter(), workers=1)
+    srv.start()
+    sse = SSE(srv.port)
+    try:
+        assert sse.next()[0] == "hello"
+        first = snapshot(srv.output_dir)
+        showing = [rel for rel in list_pages(first) if ">Article numéro 4<".encode() in first[rel]]
+        assert len(showing) >= 5
+        for title in ("Titre revu", "Titre revu deux fois"):
+            write(root, "content/posts/post-04.md", post(4, title))
+            assert sse.wait_for("reload", "failed")[0] == "reload"
+            for rel in showing:
+                url = "/" + rel.removesuffix("index.html")
+                status, html = get(srv.port, url)
+                assert status == 200 and f">{title}<" in html and html.count(">Titre revu") == 1, url
+    finally:
+        sse.close()
+        srv.stop()
