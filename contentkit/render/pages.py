@@ -48,6 +48,7 @@ class Planner:
         self.root = self.cfg.root_path
         self.files: list[PlannedFile] = []
         self.copies: list[CopiedFile] = []
+        self.feed_contents: dict = {}  # article -> feed entry content, for this build (feeds.py)
 
     def rel(self, url: str) -> str:
         return output_path(url[len(self.root) - 1:])
@@ -75,7 +76,8 @@ class Planner:
             path = page_url + ("atom.xml" if fmt == "atom" else "rss.xml")
             self.add(path[len(self.root):], ("feed", fmt, title, description, [a.fingerprint for a in items]),
                      lambda fmt=fmt, path=path: build_feed(self.site, articles, title=title, page_url=page_url,
-                                                           feed_path=path, fmt=fmt, description=description))
+                                                           feed_path=path, fmt=fmt, description=description,
+                                                           content_memo=self.feed_contents))
 
     def listing(self, base_url: str, template: str, articles: list[Article], title: str,
                 description: str, deps: tuple, **context) -> None:
