@@ -210,3 +210,66 @@ def test_title_change_updates_cards_in_the_preview(tmp_path):
     finally:
         sse.close()
         srv.stop()
+
+
+# Feeds ------------------------------------------------------------------------------------------
+
+def test_feed_contents_computed_once_per_article(tmp_path, monkeypatch):
+    """Each article's feed content (absolute links) is computed once per build, though the site's,
+    its tags', category's and author's feeds show it in Atom and RSS: same bytes as computing it
+    for every entry."""
+    from contentkit.render import feeds
+
+    root = make_site(tmp_path / "src")
+    calls = []
+    real = feeds.absolute_links
+    monkeypatch.setattr(feeds, "absolute_links", lambda *args: calls.append(args[1]) or real(*args))
+    fast = tmp_path / "fast"
+    build(root, fast)
+    assert calls and len(calls) == len(set(calls))
+    with monkeypatch.context() as m:
+        m.setattr(feeds, "feed_content", lambda a, site_url, memo=None: real(a.html, a.url, site_url))
+        build(root, tmp_path / "plain")
+    got, want = snapshot(fast), snapshot(tmp_path / "plain")
+    assert_same(got, want)
+    assert b"https://blog.example.com/2024/autre/" in got["tags/cuisine/atom.xml"]  # ../autre/ made absolute
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+def test_staging_writer_makes_each_folder_once(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from contentkit import output
+
+    made = []
+    real_mkdir = os.mkdir
+    monkeypatch.setattr(output.os, "mkdir", lambda path, *a, **k: made.append(path) or real_mkdir(path, *a, **k))
+    out = tmp_path / "site"
+    writer = output.OutputWriter(out)  # no site yet: staging
+    assert writer.mode == "staging"
+    files = {f"{y}/{slug}/index.html": f"{y}-{slug}".encode() * 1000 for y in (2023, 2024) for slug in "abc"}
+    files.update({"index.html": b"home", "tags/x/page/2/index.html": b"p2", "tags/x/index.html": b"x"})
+    for rel, data in files.items():
+        writer.add(rel, data)
+    work_dirs = [p for p in made if str(p).startswith(str(writer.work) + "/")]
+    assert len(work_dirs) == len(set(work_dirs)) == 2 + 6 + 4  # years, articles, tags/x/page/2
+    writer.commit()
+    assert snapshot(out) == files
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((out / "index.html").stat().st_mode) == 0o666 & ~umask  # as open("wb")
+
+
+def test_output_does_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "src", posts=30)
+    monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(build_mod, "_can_fork", lambda: True)
+    snaps = []
+    for workers in (1, 2, 3):
+        out = tmp_path / f"out-{workers}"
+        build(root, out, workers=workers)
+        snaps.append(snapshot(out))
+    assert_same(snaps[0], snaps[1])
+    assert_same(snaps[0], snaps[2])
