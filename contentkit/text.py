@@ -24,14 +24,16 @@ Sentences: see `split_sentences`.
 """
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 
-__all__ = ["ProseBlock", "prose_blocks", "tokenize_words", "count_words", "split_sentences",
-           "reading_time_minutes", "lang_root"]
+__all__ = ["ProseBlock", "prose_blocks", "tokenize_words", "count_words", "count_prose_words_fast",
+           "split_sentences", "reading_time_minutes", "lang_root"]
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -218,6 +220,197 @@ def tokenize_words(text: str, lang: str) -> list[str]:
 def count_words(text: str, lang: str) -> int:
     """Number of words in ``text`` (see `tokenize_words`)."""
     return len(tokenize_words(text, lang))
+
+
+# --------------------------------------------------------------------------------------------
+# Prose word count, fast path
+# --------------------------------------------------------------------------------------------
+# Why this exists: the build counts the words of every article as
+# ``sum(count_words(b.text, lang) for b in prose_blocks(html))``, and walking the tree in Python
+# then running five regexes per block costs ~1.4 ms for a 900-word post (a fifth of a cold
+# build's reading stage). `count_prose_words_fast` returns the same number in ~0.25 ms.
+#
+# It MUST agree with prose_blocks + count_words on every input: tests/test_word_count_fast.py
+# compares both on rendered corpora, hand-written edge cases and random HTML. Any change to
+# _should_drop, _Collector, _remove_urls, normalize_space, _ORPHAN_PUNCT_RE or the token regexes
+# has to be carried over here. How it gets the same count:
+#
+# 1. Same parse as prose_blocks (lxml.html.fragment_fromstring is this wrapper + etree.fromstring
+#    with the same parser). One XSLT pass (libxslt, in C) writes the text prose_blocks keeps, with
+#    _BLOCK_SEP at every block start and end; inline elements are concatenated and <br> is a
+#    space, as in _Collector.walk. To the tokenizer _BLOCK_SEP is punctuation (not a letter, a
+#    space or a joiner), so it ends a word exactly like the end of a block does.
+# 2. What this path does not model goes to the reference: full documents, class attributes that
+#    might hold a drop class without being exactly a list of drop classes (_FAST_GIVE_UP), and
+#    bare URLs. libxml2 turns NUL into U+FFFD, so normalize_space's "\x00" marker never clashes.
+# 3. normalize_space only changes a count in two ways: a space run before "." or "," is removed
+#    ("mot ." + "suite" -> "mot.suite" is one word), and digit groups join across any space run
+#    in French ("1\n000") or across one no-break space in any language. Everywhere else a run of
+#    spaces, newlines or word joiners separates words exactly like a single space.
+# 4. Text with two digits separated by spaces only: _RAW_TOKEN_RE, the token regex written for
+#    unnormalised text (after removing the space runs before "." and ",").
+#    Other text: no digit group can match, so a word is a run of letters/digits joined by
+#    _JOIN. Each character is mapped to one byte naming its class (_word_classes) and
+#    words = letter runs - joins, counted with bytes.translate/count and small regexes.
+
+_BLOCK_SEP = "\x7f"        # DEL: a valid XML character, punctuation to the tokenizer
+_FAST_GIVE_UP = "\ue001"   # written by the XSLT when only the reference can decide
+_FULL_HTML_RE = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)  # not wrapped by lxml.html
+_DOCUMENT_RE = re.compile(r"<(html|body)[\s>]", re.IGNORECASE)        # as in prose_blocks
+
+
+@functools.lru_cache(maxsize=None)
+def _prose_text_xslt() -> etree.XSLT:
+    names = sorted(_DROP_CLASSES)
+    drop_tags = "|".join(sorted(_DROP_TAGS | _TABLE_TAGS))  # tables: include_tables=False
+    blocks = "|".join(sorted(_BLOCK_TAGS))
+    maybe_drop = " or ".join(f"contains(@class, '{name}')" for name in names)
+    sep = f"<xsl:text>&#{ord(_BLOCK_SEP)};</xsl:text>"
+    give_up = f"<xsl:text>&#{ord(_FAST_GIVE_UP)};</xsl:text>"
+    return etree.XSLT(etree.XML(f"""\
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<!-- fragments_fromstring: the children of the one <body> of the <html> root -->
+<xsl:template match="/">
+  <xsl:choose>
+    <xsl:when test="count(html) = 1 and count(html/body) = 1">
+      <xsl:apply-templates select="html/body/node()"/></xsl:when>
+    <xsl:otherwise>{give_up}</xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+<!-- _should_drop; comments and processing instructions write nothing by default -->
+<xsl:template match="{drop_tags}" priority="20"/>
+<xsl:template match="sup[starts-with(@id, 'fnref')]" priority="20"/>
+<xsl:template match="*[@class]" priority="10">
+  <xsl:choose>
+    <!-- a class that is one drop class or several separated by single spaces: dropped -->
+    <xsl:when test="contains(' {' '.join(names)} ', concat(' ', @class, ' '))"/>
+    <!-- a drop class name somewhere else in it (other whitespace...): the reference decides -->
+    <xsl:when test="{maybe_drop}">{give_up}</xsl:when>
+    <xsl:otherwise><xsl:apply-templates select="." mode="keep"/></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+<xsl:template match="{blocks}" priority="5">{sep}<xsl:apply-templates/>{sep}</xsl:template>
+<xsl:template match="br" priority="5"><xsl:text> </xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="{blocks}" mode="keep">{sep}<xsl:apply-templates/>{sep}</xsl:template>
+<xsl:template match="br" mode="keep"><xsl:text> </xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="*" mode="keep"><xsl:apply-templates/></xsl:template>
+</xsl:stylesheet>"""))
+
+
+def _char_class(ch: str) -> str:
+    """The one thing the word count needs to know about a character, as one ASCII letter."""
+    if ch.isdecimal():
+        return "0"  # \d
+    if ch.isalnum():
+        return "a"  # the rest of [^\W_]
+    if ch.isspace() or ch in "\u2060\ufeff":
+        return " "  # what _SPACE_RE collapses
+    if ch in _APOS or ch in "\u2010\u2011/":
+        return "'"  # joins two letters/digits (as "-" does, kept apart for ".-")
+    if ch in "-.,:":
+        return ch
+    return "#"  # separates words and nothing else: other punctuation, symbols, _BLOCK_SEP
+
+
+class _ClassRepr(dict):
+    """ord -> a Latin-1 character of the same class (for str.translate), filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        cls = _char_class(chr(code))
+        self[code] = rep = _BLOCK_SEP if cls == "#" else cls
+        return rep
+
+
+_CLASS_REPR = _ClassRepr()
+
+
+def _word_class_errors(exc: UnicodeEncodeError) -> tuple[str, int]:
+    # Characters beyond Latin-1 (em dash, "œ", Greek...): this window is replaced by characters of
+    # the same classes. A wide window keeps the number of calls low for non-Latin scripts.
+    end = min(len(exc.object), exc.end + 64)
+    return exc.object[exc.start:end].translate(_CLASS_REPR), end
+
+
+codecs.register_error("contentkit-word-class", _word_class_errors)
+_CLASS_TABLE = bytes(ord(_char_class(chr(i))) for i in range(256))
+_RUNS_TABLE = bytes(ord("a") if chr(i) in "a0" else ord(" ") for i in range(256))
+# The joins of _JOIN between two letter/digit runs, one regex per joiner: a pattern starting with
+# one literal byte is scanned several times faster than one starting with a set.
+_CLASS_JOIN_RES = (re.compile(rb"'(?<=[a0]')(?=[a0])"),  # l'x  peut-être  et/ou
+                   re.compile(rb"-(?<=[a0]-)(?=[a0])"),
+                   re.compile(rb":(?<=0:)(?=0)"))         # 14:30
+# A join (group 1 empty) or a space run before the sign (group 1 = " ": orphan punctuation).
+_CLASS_DOT_RE = re.compile(rb"\.(?:(?<=[a0]\.)-?(?=[a0])|(?<=( )\.))")  # U.S  J.-C  3.5
+_CLASS_COMMA_RE = re.compile(rb",(?:(?<=0,)(?=0)|(?<=( ),))")          # 3,5
+_CLASS_DIGIT_GROUP_RE = re.compile(rb"0 +0")
+_RAW_SPACE = r"[\s\u2060\ufeff]"
+_RAW_ORPHAN_RE = re.compile(rf"{_RAW_SPACE}+(?=[.,])")
+_RAW_TOKEN_RE = {  # _TOKEN_RE for text whose space runs were not collapsed
+    True: re.compile(f"{_GROUPED.replace('SEP', _RAW_SPACE + '+')}|{_GENERIC}"),
+    False: re.compile(f"{_GROUPED_ANY}|{_GENERIC}"),
+}
+_WWW_RE = re.compile(r"www\.", re.IGNORECASE)
+
+
+def _word_classes(text: str) -> bytes:
+    """``text`` with each character replaced by its `_char_class`."""
+    return (text.replace("\u2019", "'").replace(NNBSP, " ")
+            .encode("latin-1", "contentkit-word-class").translate(_CLASS_TABLE))
+
+
+def _count_class_words(classes: bytes) -> int:
+    """Words in text without digit groups, from its `_word_classes`: letter runs - joins."""
+    dots = _CLASS_DOT_RE.findall(classes)
+    commas = _CLASS_COMMA_RE.findall(classes)
+    if b" " in dots or b" " in commas:  # orphan punctuation: drop the spaces before "." and ","
+        while b" ." in classes:
+            classes = classes.replace(b" .", b".")
+        while b" ," in classes:
+            classes = classes.replace(b" ,", b",")
+        return _count_class_words(classes)
+    joins = dots.count(b"") + commas.count(b"")
+    joins += sum(len(pattern.findall(classes)) for pattern in _CLASS_JOIN_RES)
+    runs = classes.translate(_RUNS_TABLE)
+    return runs.count(b" a") + runs.startswith(b"a") - joins
+
+
+def count_prose_words_fast(html: str, lang: str) -> int:
+    """``sum(count_words(b.text, lang) for b in prose_blocks(html))``, about 5x faster.
+
+    Only the number: readability and depth analytics need the blocks themselves.
+    """
+    if not html or not html.strip():
+        return 0
+    text = _prose_text(html)
+    if text is None:  # not modelled here: ask the reference
+        return sum(count_words(block.text, lang) for block in prose_blocks(html))
+    classes = _word_classes(text)
+    if not _CLASS_DIGIT_GROUP_RE.search(classes):
+        return _count_class_words(classes)
+    pattern = _RAW_TOKEN_RE[lang_root(lang) == "fr"]
+    return len(pattern.findall(_RAW_ORPHAN_RE.sub("", text)))
+
+
+def _prose_text(html: str) -> str | None:
+    """The text prose_blocks keeps, _BLOCK_SEP around blocks; None if only prose_blocks can tell."""
+    if _DOCUMENT_RE.search(html[:2000]) or _FULL_HTML_RE.match(html):
+        return None
+    root = etree.fromstring(f"<html><body>{html}</body></html>", lxml.html.html_parser)
+    if root is None:
+        return None
+    text = bytes(_prose_text_xslt()(root)).decode("utf-8")
+    if _FAST_GIVE_UP in text or _may_hold_url(text):
+        return None
+    return text
+
+
+def _may_hold_url(text: str) -> bool:
+    """False when _URL_RE cannot match (cheap single-character searches first)."""
+    if ":" in text and "/" in text and "://" in text:
+        return True
+    return ("w" in text or "W" in text) and ("w." in text or "W." in text) \
+        and _WWW_RE.search(text) is not None
 
 
 # --------------------------------------------------------------------------------------------
