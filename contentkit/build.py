@@ -280,7 +280,7 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
         timings["compare"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        problems = _render(to_render, writer, config, workers, _staged(progress, "Rendering"))
+        problems = _render(to_render, writer, config, workers, _staged(progress, "Rendering"), planner.warm)
         for problem in problems:
             log.add(problem)
         log.raise_if_errors()
@@ -350,8 +350,9 @@ def _can_fork() -> bool:
 
 
 def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: int | None,
-            progress) -> list:
-    """Render and stage every planned file of `to_render`; the template problems, once each."""
+            progress, warm=None) -> list:
+    """Render and stage every planned file of `to_render`; the template problems, once each.
+    `warm(to_render)` runs before forking workers (compiled templates, cards: see Planner.warm)."""
     global _JOB
     problems: dict[str, object] = {}
     total = len(to_render)
@@ -373,6 +374,8 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
 
         size = max(16, total // (workers * 12))
         slices = [(i, min(i + size, total)) for i in range(0, total, size)]
+        if warm is not None:
+            warm(to_render)
         _JOB = (to_render, writer, config)
         gc.collect()
         gc.freeze()  # the children do not need to scan (and so copy) the parent's objects

@@ -273,3 +273,40 @@ def test_output_does_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
         snaps.append(snapshot(out))
     assert_same(snaps[0], snaps[1])
     assert_same(snaps[0], snaps[2])
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    """Render with forked workers even for a small site (Planner.warm runs first)."""
+    monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(build_mod, "_can_fork", lambda: True)
+
+
+@pytest.mark.parametrize("card", ["{{ a.title | no_such_filter }}", "{{ a.title }}{{ a.nothing.more() }}"])
+def test_card_error_before_forking_is_reported_where_it_is(tmp_path, forked, card):
+    from contentkit.errors import BuildFailed
+
+    root = make_site(tmp_path / "src")
+    write(root, "templates/partials/card.html", card)
+    with pytest.raises(BuildFailed) as info:
+        build(root, tmp_path / "out", workers=2)
+    assert any(p.file == "templates/partials/card.html" for p in info.value.problems), info.value.problems
+    assert not (tmp_path / "out").exists()
+
+
+def test_warm_renders_cards_only_for_templates_that_call_them(tmp_path, forked, monkeypatch):
+    root = make_site(tmp_path / "src")
+    rendered = []
+    real = env_mod.PartialMemo._render
+    monkeypatch.setattr(env_mod.PartialMemo, "_render",
+                        lambda self, value: rendered.append(self.template) or real(self, value))
+    build(root, tmp_path / "out", workers=2)
+    assert rendered.count("partials/card.html") == 14  # every post (not the draft), once, in the parent
+    rendered.clear()
+    for name in ("index.html", "term.html", "author.html"):  # a theme's list pages, with includes
+        text = (BUILTIN_THEMES / "default/templates" / name).read_text(encoding="utf-8")
+        write(root, f"templates/{name}", text.replace(
+            '{% if card_memo %}{{ card(a) }}{% else %}{% include "partials/card.html" %}{% endif %}',
+            '{% include "partials/card.html" %}'))
+    build(root, tmp_path / "out2", workers=2)
+    assert "partials/card.html" not in rendered

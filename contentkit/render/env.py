@@ -92,8 +92,9 @@ class PartialMemo:
     outlive the content and templates they were rendered from (`contentkit serve` rebuilds many
     times in one process). Forked render workers inherit what the parent has rendered so far."""
 
-    def __init__(self, env: jinja2.Environment, template: str, var: str = "a"):
-        self.env, self.template, self.var = env, template, var
+    def __init__(self, env: jinja2.Environment, template: str, name: str, var: str = "a"):
+        self.env, self.template, self.name, self.var = env, template, name, var
+        self._callers: dict[str, bool] = {}
         self._names: tuple[str, ...] | None = None  # globals the partial reads
         self._usable: bool | None = None
         self._memo: dict[int, tuple[object, Markup]] = {}
@@ -108,10 +109,11 @@ class PartialMemo:
         try:
             source, filename, _ = self.env.loader.get_source(self.env, name)
             ast = self._bare.parse(source, name, filename)
-        except jinja2.TemplateError:
+            names = set(jinja2.meta.find_undeclared_variables(ast))  # compiles: may find errors
+            refs = list(jinja2.meta.find_referenced_templates(ast))
+        except jinja2.TemplateError:  # reported by the render that meets it, with its location
             return None
-        names = set(jinja2.meta.find_undeclared_variables(ast))
-        for ref in jinja2.meta.find_referenced_templates(ast):
+        for ref in refs:
             if ref is None:
                 return None
             if ref not in seen:
@@ -141,9 +143,34 @@ class PartialMemo:
         hit = self._memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
+        return self._render(value)
+
+    def _render(self, value) -> Markup:
         html = Markup(self.env.get_template(self.template).render({self.var: value}))
         self._memo[id(value)] = (value, html)
         return html
+
+    def called_by(self, template: str | None) -> bool:
+        """Whether `template` (or what it includes or extends) calls this memo (`card(a)`)."""
+        if template is None:
+            return False
+        if template not in self._callers:
+            names = self._free_names(template, {template})
+            self._callers[template] = names is not None and self.name in names
+        return self._callers[template]
+
+    def fill(self, values) -> None:
+        """Render the partial for each of `values` now (see Planner.warm); stops at the first
+        template error, which the page that shows it will report."""
+        if not self:
+            return
+        try:
+            for value in values:
+                hit = self._memo.get(id(value))
+                if hit is None or hit[0] is not value:
+                    self._render(value)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Environment:
@@ -196,7 +223,7 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     # `card(a)`, `byline(a)`: the partials rendered once per article (when `card_memo`/`byline_memo`
     # is true: see PartialMemo), for the list pages that each show the same cards.
     for name in ("card", "byline"):
-        memo = PartialMemo(env, f"partials/{name}.html")
+        memo = PartialMemo(env, f"partials/{name}.html", name)
         env.globals[name] = jinja2.pass_context(lambda ctx, value, memo=memo: memo.render(ctx, value))
         env.globals[name + "_memo"] = memo
     return env

@@ -16,6 +16,7 @@ import jinja2
 
 from ..assemble import output_path
 from ..model import Article, Site, Term
+from .env import PartialMemo
 from .feeds import build_feed
 from ..editorial.events import plan_events
 from ..search import plan_search
@@ -28,6 +29,8 @@ class PlannedFile:
     output: str  # path inside the output folder
     deps: tuple  # everything the file shows; a change here means a re-render
     render: Callable[[], bytes] = field(repr=False)
+    template: str | None = None  # the page's template, if any
+    cards: list = field(default_factory=list, repr=False)  # articles it lists (cards), for warm()
 
 
 @dataclass
@@ -53,8 +56,8 @@ class Planner:
     def rel(self, url: str) -> str:
         return output_path(url[len(self.root) - 1:])
 
-    def add(self, output: str, deps: tuple, render: Callable[[], bytes]) -> None:
-        self.files.append(PlannedFile(output, deps, render))
+    def add(self, output: str, deps: tuple, render: Callable[[], bytes], **info) -> None:
+        self.files.append(PlannedFile(output, deps, render, **info))
 
     def page(self, url: str, template: str, deps: tuple, **context) -> None:
         """`meta` may be a callable: computed only if the page is rendered (most are not, in an
@@ -64,7 +67,31 @@ class Planner:
             if callable(ctx.get("meta")):
                 ctx["meta"] = ctx["meta"]()
             return self.env.get_template(template).render(ctx).encode("utf-8")
-        self.add(self.rel(url), (template, url) + deps, render)
+        self.add(self.rel(url), (template, url) + deps, render, template=template,
+                 cards=context.get("articles") or [])
+
+    def warm(self, files: list[PlannedFile]) -> None:
+        """Before render workers are forked (build.py): what each of them would otherwise do again.
+        Compiles the templates and renders the card of every article listed by `files` (when the
+        list templates call `card(a)`), so the workers inherit them. Never fails: an error shows
+        where it belongs, when the page that meets it is rendered."""
+        env = self.env
+        for name in sorted({f.template for f in files if f.template}):
+            try:
+                env.get_template(name)
+            except Exception:  # noqa: BLE001 - reported by the page's own render
+                pass
+        for memo in (env.globals.get("card_memo"), env.globals.get("byline_memo")):
+            bool(memo)  # which globals the partial reads: found once, here
+        card = env.globals.get("card_memo")
+        if not isinstance(card, PartialMemo) or not card:
+            return
+        listed: dict[int, Article] = {}
+        for f in files:
+            if f.cards and card.called_by(f.template):
+                for a in f.cards:
+                    listed.setdefault(id(a), a)
+        card.fill(listed.values())
 
     def feeds_for(self, url: str) -> list[dict]:
         return [{"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"},
