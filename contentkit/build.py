@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.compiler
 
 from . import __version__
 from .assemble import RELATED_MEMO, BuildOptions, assemble_site
@@ -224,7 +225,10 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
     try:
         env = make_environment(config, strings)
         if use_cache:  # compiled templates, keyed by their source: no recompiling at every build
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_cache_dir(config, "jinja")))
+            # (files apart for each code generator: Jinja's keys do not tell them apart)
+            own = env.code_generator_class is jinja2.compiler.CodeGenerator
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(
+                str(_cache_dir(config, "jinja")), "__jinja2_%s.cache" if own else "escape-output-%s.cache")
         planner = Planner(site, env).plan()
     except (jinja2.TemplateError, ContentError) as exc:
         problem = exc.problem if isinstance(exc, ContentError) else template_error(exc, config).problem

@@ -310,3 +310,51 @@ def test_warm_renders_cards_only_for_templates_that_call_them(tmp_path, forked, 
             '{% include "partials/card.html" %}'))
     build(root, tmp_path / "out2", workers=2)
     assert "partials/card.html" not in rendered
+
+
+# Printing values ---------------------------------------------------------------------------------
+
+TRICKY = """{{ s }}|{{ m }}|{{ n }}|{{ none }}|{{ missing }}|{{ missing.deeper }}|{{ s|safe }}|{{ s|upper }}
+{{ s ~ m }}|{{ "<lit>" }}|{{ obj }}|{{ [s] }}|{% set b %}<i>{{ s }}</i>{% endset %}{{ b }}|{{ b|length }}
+{% macro box(x) %}[{{ x }}{{ caller() if caller }}]{% endmacro %}{{ box(s) }}{% call box(m) %}{{ s }}{% endcall %}
+{% filter upper %}{{ s }}{% endfilter %}|{% autoescape false %}{{ s }}{% endautoescape %}|{% autoescape flag %}{{ s }}{% endautoescape %}
+{% for x in [s, m, n] %}{{ loop.index }}{{ x }}{% endfor %}|{{ self.blk() }}{% block blk %}{{ s }}{% endblock %}"""
+
+
+def test_printed_values_same_as_jinjas_own_code(tmp_path):
+    """`{{ value }}` is compiled to environment.escape_output(value): the same text as Jinja's own
+    escape() in every position (blocks, macros, call, set/filter blocks, autoescape off or dynamic)."""
+    import jinja2
+    import jinja2.compiler
+    from markupsafe import Markup
+
+    from contentkit.config import load_config
+    from contentkit.errors import ProblemLog
+
+    root = make_site(tmp_path / "src")
+    config = load_config(root, ProblemLog())
+    env = env_mod.make_environment(config, {})
+    assert env.code_generator_class is not jinja2.compiler.CodeGenerator  # markupsafe 3: in use
+    plain = env_mod.make_environment(config, {})
+    plain.code_generator_class = jinja2.compiler.CodeGenerator
+
+    class Obj:
+        def __str__(self):
+            return "<obj & 'x'>"
+
+    for flag in (True, False):
+        values = dict(s="<a href=\"x\">l'été & co</a>", m=Markup("<b>ok</b>"), n=42, none=None, obj=Obj(), flag=flag)
+        got = env.from_string(TRICKY).render(**values)
+        assert got == plain.from_string(TRICKY).render(**values)
+        assert "&lt;a href=&#34;x&#34;&gt;l&#39;été &amp; co&lt;/a&gt;" in got and "<b>ok</b>" in got
+
+
+def test_compiled_templates_cached_apart_for_each_code_generator(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "src")
+    build(root, tmp_path / "out", use_cache=True)
+    cache = root / ".contentkit-cache" / "jinja"
+    assert list(cache.glob("escape-output-*.cache")) and not list(cache.glob("__jinja2_*.cache"))
+    monkeypatch.setattr(env_mod, "_fast_output", lambda env: None)  # e.g. markupsafe 2
+    build(root, tmp_path / "out2", use_cache=True)
+    assert list(cache.glob("__jinja2_*.cache"))
+    assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
 import yaml
 from babel.dates import format_date, format_datetime
@@ -74,6 +75,56 @@ def fingerprint_files(dirs: list[Path]) -> str:
             h.update(path.relative_to(d).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _output_escape():
+    """escape() for what `{{ value }}` prints: a plain str, escaped straight into a str (markupsafe's
+    escape() wraps the same characters in a Markup, which costs 20 times the escaping itself and is
+    thrown away once the page is joined); anything else through escape(), as before. None when
+    this markupsafe has no such shortcut (markupsafe 2's escape is all C: nothing to gain)."""
+    import markupsafe
+
+    inner = getattr(markupsafe, "_escape_inner", None)
+    if inner is None:
+        return None
+    escape = markupsafe.escape
+
+    def escape_output(value):
+        return inner(value) if type(value) is str else escape(value)
+
+    probe = "<a href=\"x\" title='y'>&amp; é</a>"
+    return escape_output if escape_output(probe) == str(escape(probe)) else None
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, but each autoescaped `{{ value }}` goes through
+    `environment.escape_output` (see _output_escape): a page is ~100 of them. The output is the
+    same: printed values are only ever joined (a page, or a block, macro or `{% set %}` body that
+    Jinja joins and wraps in Markup itself)."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if not frame.eval_ctx.volatile and frame.eval_ctx.autoescape and finalize.src is None:
+            self.write("environment.escape_output(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+def _fast_output(env: jinja2.Environment) -> None:
+    """Use _CodeGenerator when this Jinja still compiles `{{ value }}` the way it expects."""
+    escape_output = _output_escape()
+    if escape_output is None or not hasattr(jinja2.compiler.CodeGenerator, "_output_child_pre"):
+        return
+    env.code_generator_class = _CodeGenerator
+    env.escape_output = escape_output
+    try:
+        code = env.compile("{{ x }}{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
+        ok = code.count("environment.escape_output(") == 1 and \
+            env.from_string("{{ x }}|{{ y }}|{{ z }}").render(x="<&>", y=Markup("<b>"), z=3) == "&lt;&amp;&gt;|<b>|3"
+    except Exception:  # noqa: BLE001 - another Jinja: keep its own code generator
+        ok = False
+    if not ok:
+        env.code_generator_class = jinja2.compiler.CodeGenerator
+        del env.escape_output
 
 
 class PartialMemo:
@@ -182,6 +233,7 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
         undefined=jinja2.ChainableUndefined,
         auto_reload=False,  # one environment per build: no need to stat every template at every page
     )
+    _fast_output(env)
     locale = config.language.replace("-", "_")
     formatted: dict[tuple, str] = {}  # Babel is slow and a site shows each date on many pages
 
