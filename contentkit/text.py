@@ -242,21 +242,23 @@ def count_words(text: str, lang: str) -> int:
 #    space or a joiner), so it ends a word exactly like the end of a block does.
 # 2. What this path does not model goes to the reference: full documents, class attributes that
 #    might hold a drop class without being exactly a list of drop classes (_FAST_GIVE_UP), and
-#    bare URLs. libxml2 turns NUL into U+FFFD, so normalize_space's "\x00" marker never clashes.
+#    a bare URL in text that holds a DEL of its own. Bare URLs are removed block by block, as
+#    prose_blocks does. libxml2 turns NUL into U+FFFD, so normalize_space's "\x00" never clashes.
 # 3. normalize_space only changes a count in two ways: a space run before "." or "," is removed
 #    ("mot ." + "suite" -> "mot.suite" is one word), and digit groups join across any space run
 #    in French ("1\n000") or across one no-break space in any language. Everywhere else a run of
 #    spaces, newlines or word joiners separates words exactly like a single space.
-# 4. Text with two digits separated by spaces only: _RAW_TOKEN_RE, the token regex written for
-#    unnormalised text (after removing the space runs before "." and ",").
-#    Other text: no digit group can match, so a word is a run of letters/digits joined by
-#    _JOIN. Each character is mapped to one byte naming its class (_word_classes) and
-#    words = letter runs - joins, counted with bytes.translate/count and small regexes.
+# 4. Each character is mapped to one byte naming its class (_word_classes): every class the
+#    token regexes and normalize_space test. The orphan spaces are removed there. If no digit
+#    group is possible, a word is a run of letters/digits joined by _JOIN, so words = letter runs
+#    - joins (bytes.translate/count and small regexes); otherwise _CLASS_TOKEN_RE, the token
+#    regex written for these bytes and for space runs that were not collapsed, counts them.
 
 _BLOCK_SEP = "\x7f"        # DEL: a valid XML character, punctuation to the tokenizer
 _FAST_GIVE_UP = "\ue001"   # written by the XSLT when only the reference can decide
 _FULL_HTML_RE = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)  # not wrapped by lxml.html
 _DOCUMENT_RE = re.compile(r"<(html|body)[\s>]", re.IGNORECASE)        # as in prose_blocks
+_DEL_REF_RE = re.compile(r"&#(?:0*127(?!\d)|[xX]0*7[fF](?![0-9a-fA-F]))")  # &#127; in the source
 
 
 @functools.lru_cache(maxsize=None)
@@ -304,11 +306,13 @@ def _char_class(ch: str) -> str:
         return "0"  # \d
     if ch.isalnum():
         return "a"  # the rest of [^\W_]
+    if ch in "\u00a0\u202f\u2007\u2009":
+        return "n"  # no-break spaces: digit-group separators in every language
     if ch.isspace() or ch in "\u2060\ufeff":
-        return " "  # what _SPACE_RE collapses
+        return " "  # the rest of what _SPACE_RE collapses
     if ch in _APOS or ch in "\u2010\u2011/":
         return "'"  # joins two letters/digits (as "-" does, kept apart for ".-")
-    if ch in "-.,:":
+    if ch in "-.,:_":
         return ch
     return "#"  # separates words and nothing else: other punctuation, symbols, _BLOCK_SEP
 
@@ -318,7 +322,7 @@ class _ClassRepr(dict):
 
     def __missing__(self, code: int) -> str:
         cls = _char_class(chr(code))
-        self[code] = rep = _BLOCK_SEP if cls == "#" else cls
+        self[code] = rep = {"#": _BLOCK_SEP, "n": NBSP}.get(cls, cls)
         return rep
 
 
@@ -340,35 +344,41 @@ _RUNS_TABLE = bytes(ord("a") if chr(i) in "a0" else ord(" ") for i in range(256)
 _CLASS_JOIN_RES = (re.compile(rb"'(?<=[a0]')(?=[a0])"),  # l'x  peut-être  et/ou
                    re.compile(rb"-(?<=[a0]-)(?=[a0])"),
                    re.compile(rb":(?<=0:)(?=0)"))         # 14:30
-# A join (group 1 empty) or a space run before the sign (group 1 = " ": orphan punctuation).
-_CLASS_DOT_RE = re.compile(rb"\.(?:(?<=[a0]\.)-?(?=[a0])|(?<=( )\.))")  # U.S  J.-C  3.5
-_CLASS_COMMA_RE = re.compile(rb",(?:(?<=0,)(?=0)|(?<=( ),))")          # 3,5
-_CLASS_DIGIT_GROUP_RE = re.compile(rb"0 +0")
-_RAW_SPACE = r"[\s\u2060\ufeff]"
-_RAW_ORPHAN_RE = re.compile(rf"{_RAW_SPACE}+(?=[.,])")
-_RAW_TOKEN_RE = {  # _TOKEN_RE for text whose space runs were not collapsed
-    True: re.compile(f"{_GROUPED.replace('SEP', _RAW_SPACE + '+')}|{_GENERIC}"),
-    False: re.compile(f"{_GROUPED_ANY}|{_GENERIC}"),
-}
+# A join (group 1 empty) or a space before the sign (group 1 not empty: orphan punctuation).
+_CLASS_DOT_RE = re.compile(rb"\.(?:(?<=[a0]\.)-?(?=[a0])|(?<=([ n])\.))")  # U.S  J.-C  3.5
+_CLASS_COMMA_RE = re.compile(rb",(?:(?<=0,)(?=0)|(?<=([ n]),))")          # 3,5
+_CLASS_ORPHAN_RE = re.compile(rb"[ n]+(?=[.,])")
+_CLASS_DIGIT_GROUP_RE = re.compile(rb"0[ n]+0")
+
+
+def _class_token_re(sep: bytes) -> re.Pattern:
+    r"""_GROUPED | _GENERIC over character classes: [^\W_] -> [a0], \d -> 0, \w -> [a0_]."""
+    grouped = rb"(?<![a0_.,])0{1,3}(?:" + sep + rb"000(?!0))+(?:[.,]0+)?(?![a0])"
+    join = rb"(?:['\-]|\.-?)(?=[a0])|(?<=0)[.,:](?=0)"
+    return re.compile(grouped + rb"|[a0]+(?:(?:" + join + rb")[a0]+)*")
+
+
+# Spaces were not collapsed: in French any run of them separates digit groups (normalize_space
+# makes it one space); elsewhere only a single no-break space does (a marked one).
+_CLASS_TOKEN_RE = {True: _class_token_re(rb"[ n]+"), False: _class_token_re(b"n")}
 _WWW_RE = re.compile(r"www\.", re.IGNORECASE)
 
 
 def _word_classes(text: str) -> bytes:
     """``text`` with each character replaced by its `_char_class`."""
-    return (text.replace("\u2019", "'").replace(NNBSP, " ")
+    return (text.replace("\u2019", "'").replace(NNBSP, NBSP)
             .encode("latin-1", "contentkit-word-class").translate(_CLASS_TABLE))
 
 
-def _count_class_words(classes: bytes) -> int:
-    """Words in text without digit groups, from its `_word_classes`: letter runs - joins."""
+def _count_class_words(classes: bytes, french: bool) -> int:
+    """Words of a text, from its `_word_classes`."""
     dots = _CLASS_DOT_RE.findall(classes)
     commas = _CLASS_COMMA_RE.findall(classes)
-    if b" " in dots or b" " in commas:  # orphan punctuation: drop the spaces before "." and ","
-        while b" ." in classes:
-            classes = classes.replace(b" .", b".")
-        while b" ," in classes:
-            classes = classes.replace(b" ,", b",")
-        return _count_class_words(classes)
+    if any(dots) or any(commas):  # orphan punctuation: drop the spaces before "." and ","
+        return _count_class_words(_CLASS_ORPHAN_RE.sub(b"", classes), french)
+    if _CLASS_DIGIT_GROUP_RE.search(classes):
+        return len(_CLASS_TOKEN_RE[french].findall(classes))
+    # No digit group can match: letter runs - joins.
     joins = dots.count(b"") + commas.count(b"")
     joins += sum(len(pattern.findall(classes)) for pattern in _CLASS_JOIN_RES)
     runs = classes.translate(_RUNS_TABLE)
@@ -385,23 +395,29 @@ def count_prose_words_fast(html: str, lang: str) -> int:
     text = _prose_text(html)
     if text is None:  # not modelled here: ask the reference
         return sum(count_words(block.text, lang) for block in prose_blocks(html))
-    classes = _word_classes(text)
-    if not _CLASS_DIGIT_GROUP_RE.search(classes):
-        return _count_class_words(classes)
-    pattern = _RAW_TOKEN_RE[lang_root(lang) == "fr"]
-    return len(pattern.findall(_RAW_ORPHAN_RE.sub("", text)))
+    return _count_class_words(_word_classes(text), lang_root(lang) == "fr")
 
 
 def _prose_text(html: str) -> str | None:
-    """The text prose_blocks keeps, _BLOCK_SEP around blocks; None if only prose_blocks can tell."""
+    """The text prose_blocks keeps, bare URLs removed, _BLOCK_SEP around blocks.
+
+    None when only prose_blocks can tell.
+    """
     if _DOCUMENT_RE.search(html[:2000]) or _FULL_HTML_RE.match(html):
         return None
     root = etree.fromstring(f"<html><body>{html}</body></html>", lxml.html.html_parser)
     if root is None:
         return None
     text = bytes(_prose_text_xslt()(root)).decode("utf-8")
-    if _FAST_GIVE_UP in text or _may_hold_url(text):
+    if _FAST_GIVE_UP in text:
         return None
+    if _may_hold_url(text):
+        # _remove_urls runs on each block's text: split at our separators, unless the source
+        # has a DEL of its own (then a piece would not be a block).
+        if _BLOCK_SEP in html or _DEL_REF_RE.search(html):
+            return None
+        text = _BLOCK_SEP.join(_remove_urls(piece) if _may_hold_url(piece) else piece
+                               for piece in text.split(_BLOCK_SEP))
     return text
 
 

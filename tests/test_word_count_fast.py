@@ -151,7 +151,7 @@ FRAGMENTS = [
     "<p>1<em> </em>000</p>", "<p><b>1</b> 000</p>", "<p>1 <b>000</b></p>", "<p>1</p> <p>000</p>",
     "<li>1</li><li>000</li>", "<p>1 </p><p>000</p>", "<p>x,1 000</p>", "<p>x.1 000</p>",
     "<p>a1 000</p>", "<p>1 000a</p>", "<p>1 000-a</p>", "<p>1 000,5.6</p>", "<p>1 000 ,5</p>",
-    "<p>1 000, 5</p>", "<p>10 000-20 000</p>", "<p>2 000 € soit 3 %</p>", "<p>1 0000</p>",
+    "<p>1 000, 5</p>", "<p>_1 000 x_1 000 a_ 1 000 _ 1 000</p>", "<p>10 000-20 000</p>", "<p>2 000 € soit 3 %</p>", "<p>1 0000</p>",
     "<p>1234 567</p>", "<p>01 000</p>", "<p>1 000 000 000 000</p>", "<p>٣ ٠٠٠</p>", "<p>²3 000</p>",
     # numbers, abbreviations, joins
     "<p>3.5 3,5 1,234.5 24/03/15 14:30 COVID-19</p>", "<p>U.S. e.g. J.-C. a.-b a'-b a.b.c</p>",
@@ -170,6 +170,9 @@ FRAGMENTS = [
     "<p>(https://x.fr/a). fin</p>", "<p>WWW.EXEMPLE.FR/x!</p>", "<p>http://a.b/c?d=1&amp;e=2 mot</p>",
     "<p>ftp://x.y mot</p>", "<p>l'https://x.fr mot</p>", "<p>law. Then we saw www. And w.w.</p>",
     "<p>https://x.fr</p><p>suite</p>", "<p>a https://x.fr\u007fb c</p>", "<p>mailto:x@y.fr mot</p>",
+    "<p>a https://x.fr&#127;b c</p>", "<p>a https://x.fr&#x7F;b c</p>", "<p>a https://x.fr&#0127b c</p>",
+    "<p>a https://x.fr&#1270;b c</p>", "<p>u https://x.fr<em>b c</em>d<br>e</p>",
+    "<p>www.a.fr</p><li>www.b.fr, mot</li>x www.c.fr", "<p>https://x.fr/1 000 www.a.b 2 000</p>",
     # other scripts, symbols, control characters
     "<p>Ελληνικά κείμενα και Русский текст здесь</p>", "<p>中文文本 日本語のテキスト</p>",
     "<p>emoji 😀 mot 👍🏽 fin 𝒳𝒴 𝟙𝟚</p>", "<p>cœur œuvre Œuvre naïve</p>", "<p>a\x01b a\x7fb a\ue001b</p>",
@@ -193,10 +196,10 @@ def test_fragments_cover_each_path(monkeypatch):
     calls = []
     real = ck_text.prose_blocks
     monkeypatch.setattr(ck_text, "prose_blocks", lambda *a, **k: calls.append(1) or real(*a, **k))
-    for html in ("<p>mot</p>", "<p>1 000</p>", "<p>œuvre — fin</p>", "<p>a ,b</p>"):
+    for html in ("<p>mot</p>", "<p>1 000</p>", "<p>œuvre — fin</p>", "<p>a ,b</p>", "<p>www.x.fr.</p>"):
         count_prose_words_fast(html, "fr")
     assert calls == []
-    for html in ('<p>a<span class="toc x">b</span></p>', "<p>www.x.fr</p>", "<body>x</body>"):
+    for html in ('<p>a<span class="toc x">b</span></p>', "<p>www.x.fr&#127;</p>", "<body>x</body>"):
         count_prose_words_fast(html, "fr")
     assert len(calls) == 3
 
