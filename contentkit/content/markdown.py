@@ -198,16 +198,25 @@ def _requirements(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
 
 
 def _checker(requirements: tuple[tuple[str, ...], ...]):
-    """text -> False when it cannot hold a match; None when every text must be tried."""
+    """text -> False when it cannot hold a match; None when every text must be tried. Spelled out
+    for the usual shapes: this runs for every run of text and pattern (generators cost more here)."""
     if not requirements:
         return None
     if all(len(alts) == 1 for alts in requirements):
-        needles = tuple(alts[0] for alts in requirements)
+        needles = [alts[0] for alts in requirements]
         if len(needles) == 1:
-            needle = needles[0]
-            return lambda text: needle in text
-        return lambda text: all(n in text for n in needles)
-    return lambda text: all(any(a in text for a in alts) for alts in requirements)
+            a = needles[0]
+            return lambda text: a in text
+        if len(needles) == 2:
+            a, b = needles
+            return lambda text: a in text and b in text
+        if len(needles) == 3:
+            a, b, c = needles
+            return lambda text: a in text and b in text and c in text
+    if len(requirements) == 1 and len(requirements[0]) == 2:
+        a, b = requirements[0]
+        return lambda text: a in text or b in text
+    return lambda text: all(any(alt in text for alt in alts) for alts in requirements)
 
 
 def _make_fast_inline():
