@@ -358,3 +358,23 @@ def test_compiled_templates_cached_apart_for_each_code_generator(tmp_path, monke
     build(root, tmp_path / "out2", use_cache=True)
     assert list(cache.glob("__jinja2_*.cache"))
     assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))
+
+
+def test_fields_read_like_the_dicts_they_replace():
+    """page_meta(), pagination and feed links are Fields: a template reads them as before."""
+    import jinja2
+
+    from contentkit.render.seo import Fields
+
+    data = {"title": "T <x>", "items": "not a method", "page": 2, "none": None}
+    f = Fields(data)
+    assert f == data and isinstance(f, dict) and f.title == "T <x>" and callable(f.items)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    src = ("{{ m.title }}|{{ m['title'] }}|{{ m.items is callable }}|{{ m['items'] }}|{{ m.page + 1 }}|"
+           "{{ m.none }}|{{ m.missing }}|{{ m.missing.deeper }}|{{ m.get('page') }}|{{ m|length }}|"
+           "{{ m|tojson }}|{% for k, v in m.items() %}{{ k }}={{ v }};{% endfor %}")
+    assert env.from_string(src).render(m=f) == env.from_string(src).render(m=data)
+    with pytest.raises(TypeError):
+        f["title"] = "changed"  # attributes and keys cannot disagree
+    with pytest.raises(TypeError):
+        f.update(title="changed")

@@ -21,7 +21,7 @@ from .feeds import build_feed
 from ..editorial.events import plan_events
 from ..search import plan_search
 from ..editorial.schedule import event_phase
-from .seo import page_meta, robots_txt, sitemap_xml
+from .seo import Fields, page_meta, robots_txt, sitemap_xml
 
 
 @dataclass
@@ -94,8 +94,8 @@ class Planner:
         card.fill(listed.values())
 
     def feeds_for(self, url: str) -> list[dict]:
-        return [{"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"},
-                {"type": "application/rss+xml", "url": url + "rss.xml", "fmt": "rss"}]
+        return [Fields({"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"}),
+                Fields({"type": "application/rss+xml", "url": url + "rss.xml", "fmt": "rss"})]
 
     def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
         items = articles[: self.cfg.feed_items]
@@ -114,9 +114,9 @@ class Planner:
         for n in range(1, pages + 1):
             url = base_url if n == 1 else f"{base_url}page/{n}/"
             chunk = articles[(n - 1) * per: n * per]
-            pagination = {"page": n, "pages": pages, "total": len(articles),
-                          "prev_url": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
-                          "next_url": f"{base_url}page/{n + 1}/" if n < pages else None}
+            pagination = Fields({"page": n, "pages": pages, "total": len(articles),
+                                 "prev_url": (base_url if n == 2 else f"{base_url}page/{n - 1}/") if n > 1 else None,
+                                 "next_url": f"{base_url}page/{n + 1}/" if n < pages else None})
             page_title = title if n == 1 else f"{title} – {self.env.globals['t']('page_n', n=n)}"
             meta = partial(page_meta, self.site, title=page_title, url=url, description=description,
                            term=context.get("term"), noindex=False)

@@ -8,6 +8,21 @@ from ..model import Article, Author, Site, Term
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+class Fields(dict):
+    """A read-only dict whose keys templates read as attributes (`meta.title`, `pagination.page`)
+    without Jinja first failing a getattr (an AttributeError raised and caught at each of the ~40
+    such reads of a page). Keys named like a dict method (`items`...) stay methods, as in a dict."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__.update((k, v) for k, v in self.items() if isinstance(k, str) and not hasattr(dict, k))
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("read-only")
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _read_only
+
+
 def _image(site: Site, path: str) -> str:
     return site.config.absolute(path) if path else ""
 
@@ -109,13 +124,13 @@ def page_meta(site: Site, *, title: str, url: str, description: str = "", kind: 
     elif url == cfg.root_path:
         jsonld.append({"@context": "https://schema.org", "@type": "WebSite", "name": cfg.title,
                        "url": cfg.base_url, "inLanguage": cfg.language, "publisher": publisher_ld(site)})
-    meta = {
+    meta = Fields({
         "title": title, "description": description, "canonical": canonical, "image": image,
         "image_alt": (article.image_alt if article and article.image else cfg.title),
         "type": "article" if article is not None and article.kind == "post" else "website",
         "locale": {"fr": "fr_FR", "en": "en_US"}.get(cfg.language, cfg.language),
         "jsonld": jsonld, "noindex": noindex, "article": article,
-    }
+    })
     return meta
 
 
