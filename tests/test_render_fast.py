@@ -378,3 +378,32 @@ def test_fields_read_like_the_dicts_they_replace():
         f["title"] = "changed"  # attributes and keys cannot disagree
     with pytest.raises(TypeError):
         f.update(title="changed")
+
+
+def test_absolute_links_same_as_the_attribute_regexes():
+    """feeds.absolute_links finds `="` first and checks the attribute name after: the same result as
+    the patterns (\\s(?:src|href))="(?=[#?]) and (\\s(?:src|href))="/(?!/), on random markup."""
+    import random
+    import re
+
+    from contentkit.assemble import rooted_links
+    from contentkit.render.feeds import absolute_links
+
+    in_page, rooted = re.compile(r'(\s(?:src|href))="(?=[#?])'), re.compile(r'(\s(?:src|href))="/(?!/)')
+
+    def reference(html, article_url, site_url):
+        html = in_page.sub(lambda m: f'{m.group(1)}="{article_url}', html)
+        return rooted.sub(lambda m: f'{m.group(1)}="{site_url}/', rooted_links(html, article_url))
+
+    rng = random.Random(7)
+    alphabet = [" ", "\t", "\n", "\u00a0", "\u2009", "\x1c", "s", "r", "c", "h", "e", "f", "=", '"', "/", "#",
+                "?", "x", "<", ">", 'src="', 'href="', ' src="', ' href="', '="/', '="#', "//", "../", "a:", "é"]
+    for _ in range(30000):
+        html = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        for article_url in ("/2015/x/", "/"):
+            assert absolute_links(html, article_url, "https://s.example") == \
+                reference(html, article_url, "https://s.example"), repr(html)
+    html = '<p><a href="#n1">1</a> <img src="/i.png"> <a href="../b/">b</a> <a href="//cdn/x">c</a></p>'
+    assert absolute_links(html, "/2024/a/", "https://s.example") == (
+        '<p><a href="https://s.example/2024/a/#n1">1</a> <img src="https://s.example/i.png"> '
+        '<a href="https://s.example/2024/b/">b</a> <a href="//cdn/x">c</a></p>')
