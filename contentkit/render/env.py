@@ -109,22 +109,30 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+_FAST_OUTPUT: list = []  # [escape_output or None], probed once per process
+
+
 def _fast_output(env: jinja2.Environment) -> None:
     """Use _CodeGenerator when this Jinja still compiles `{{ value }}` the way it expects."""
-    escape_output = _output_escape()
-    if escape_output is None or not hasattr(jinja2.compiler.CodeGenerator, "_output_child_pre"):
-        return
-    env.code_generator_class = _CodeGenerator
-    env.escape_output = escape_output
-    try:
-        code = env.compile("{{ x }}{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
-        ok = code.count("environment.escape_output(") == 1 and \
-            env.from_string("{{ x }}|{{ y }}|{{ z }}").render(x="<&>", y=Markup("<b>"), z=3) == "&lt;&amp;&gt;|<b>|3"
-    except Exception:  # noqa: BLE001 - another Jinja: keep its own code generator
-        ok = False
-    if not ok:
-        env.code_generator_class = jinja2.compiler.CodeGenerator
-        del env.escape_output
+    if not _FAST_OUTPUT:
+        escape_output = _output_escape()
+        if escape_output is not None and hasattr(jinja2.compiler.CodeGenerator, "_output_child_pre"):
+            probe = jinja2.Environment(autoescape=True)
+            probe.code_generator_class = _CodeGenerator
+            probe.escape_output = escape_output
+            try:
+                code = probe.compile("{{ x }}{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
+                if code.count("environment.escape_output(") != 1 or probe.from_string(
+                        "{{ x }}|{{ y }}|{{ z }}").render(x="<&>", y=Markup("<b>"), z=3) != "&lt;&amp;&gt;|<b>|3":
+                    escape_output = None
+            except Exception:  # noqa: BLE001 - another Jinja: keep its own code generator
+                escape_output = None
+        else:
+            escape_output = None
+        _FAST_OUTPUT.append(escape_output)
+    if _FAST_OUTPUT[0] is not None:
+        env.code_generator_class = _CodeGenerator
+        env.escape_output = _FAST_OUTPUT[0]
 
 
 class PartialMemo:
