@@ -356,7 +356,8 @@ def _can_fork() -> bool:
 def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: int | None,
             progress, warm=None) -> list:
     """Render and stage every planned file of `to_render`; the template problems, once each.
-    `warm(to_render)` runs before forking workers (compiled templates, cards: see Planner.warm)."""
+    `warm(to_render, workers)` runs before forking workers and gives the order to render in (see
+    Planner.warm); the output does not depend on it."""
     global _JOB
     problems: dict[str, object] = {}
     total = len(to_render)
@@ -379,7 +380,7 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
         size = max(16, total // (workers * 12))
         slices = [(i, min(i + size, total)) for i in range(0, total, size)]
         if warm is not None:
-            warm(to_render)
+            to_render = warm(to_render, workers)
         _JOB = (to_render, writer, config)
         gc.collect()
         gc.freeze()  # the children do not need to scan (and so copy) the parent's objects

@@ -294,22 +294,40 @@ def test_card_error_before_forking_is_reported_where_it_is(tmp_path, forked, car
     assert not (tmp_path / "out").exists()
 
 
-def test_warm_renders_cards_only_for_templates_that_call_them(tmp_path, forked, monkeypatch):
+def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_meet_them(tmp_path, forked,
+                                                                                        monkeypatch):
+    from contentkit.render import pages
+
     root = make_site(tmp_path / "src")
-    rendered = []
-    real = env_mod.PartialMemo._render
+    rendered, orders = [], []
+    real_render, real_warm = env_mod.PartialMemo._render, pages.Planner.warm
     monkeypatch.setattr(env_mod.PartialMemo, "_render",
-                        lambda self, value: rendered.append(self.template) or real(self, value))
-    build(root, tmp_path / "out", workers=2)
-    assert rendered.count("partials/card.html") == 14  # every post (not the draft), once, in the parent
+                        lambda self, value: rendered.append(self.template) or real_render(self, value))
+
+    def warm(self, files, workers):
+        order = real_warm(self, files, workers)
+        orders.append((files, order, list(rendered)))
+        return order
+
+    monkeypatch.setattr(pages.Planner, "warm", warm)
+    build(root, tmp_path / "out", workers=2)  # list pages: fewer than half of the files
+    files, order, before_fork = orders[-1]
+    assert sorted(map(id, files)) == sorted(map(id, order))
+    n = sum(1 for f in order if f.cards)
+    assert 0 < n < len(order) / 2 and all(f.cards for f in order[-n:])  # the parent's end of the queue
+    assert before_fork.count("partials/card.html") == 0  # the parent renders the cards as it meets them
+    rendered.clear()
+    build(root, tmp_path / "out2", workers=8)  # seven workers: they will meet list pages
+    assert orders[-1][2].count("partials/card.html") == 14  # every post (not the draft), once, before forking
     rendered.clear()
     for name in ("index.html", "term.html", "author.html"):  # a theme's list pages, with includes
         text = (BUILTIN_THEMES / "default/templates" / name).read_text(encoding="utf-8")
         write(root, f"templates/{name}", text.replace(
             '{% if card_memo %}{{ card(a) }}{% else %}{% include "partials/card.html" %}{% endif %}',
             '{% include "partials/card.html" %}'))
-    build(root, tmp_path / "out2", workers=2)
-    assert "partials/card.html" not in rendered
+    build(root, tmp_path / "out3", workers=8)
+    assert "partials/card.html" not in orders[-1][2]
+    assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))
 
 
 # Printing values ---------------------------------------------------------------------------------

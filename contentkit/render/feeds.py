@@ -25,7 +25,7 @@ _IN_PAGE = re.compile(r'="(?=[#?])')
 
 
 def _after_attribute(html: str, pos: int) -> bool:
-    """html[:pos] ends with whitespace (as the regex \s) + "src" or "href"."""
+    """html[:pos] ends with whitespace (as the regex `\\s`) + "src" or "href"."""
     if html.endswith("src", 0, pos):
         pos -= 3
     elif html.endswith("href", 0, pos):

@@ -52,6 +52,7 @@ class Planner:
         self.files: list[PlannedFile] = []
         self.copies: list[CopiedFile] = []
         self.feed_contents: dict = {}  # article -> feed entry content, for this build (feeds.py)
+        self._feeds: dict[str, list] = {}
 
     def rel(self, url: str) -> str:
         return output_path(url[len(self.root) - 1:])
@@ -70,32 +71,37 @@ class Planner:
         self.add(self.rel(url), (template, url) + deps, render, template=template,
                  cards=context.get("articles") or [])
 
-    def warm(self, files: list[PlannedFile]) -> None:
-        """Before render workers are forked (build.py): what each of them would otherwise do again.
-        Compiles the templates and renders the card of every article listed by `files` (when the
-        list templates call `card(a)`), so the workers inherit them. Never fails: an error shows
-        where it belongs, when the page that meets it is rendered."""
+    def warm(self, files: list[PlannedFile], workers: int) -> list[PlannedFile]:
+        """Before `workers` render processes share `files` (build._render forks workers - 1 of them
+        and renders too, taking slices from the end of the queue): returns the files in the order
+        to render them, pages that list cards last. So in a full build the parent renders every
+        card once, on its own, while the workers render the articles; when pages with cards are
+        more than the parent's share (most of an incremental build after a new post), workers
+        will meet them too: their cards are then rendered here, once, before forking (when the
+        list templates call `card(a)`), and inherited. Never fails: an error shows where it
+        belongs, when the page that meets it is rendered."""
         env = self.env
-        for name in sorted({f.template for f in files if f.template}):
-            try:
-                env.get_template(name)
-            except Exception:  # noqa: BLE001 - reported by the page's own render
-                pass
         for memo in (env.globals.get("card_memo"), env.globals.get("byline_memo")):
-            bool(memo)  # which globals the partial reads: found once, here
+            bool(memo)  # which globals the partial reads: found once, here, for all processes
+        listing = [f for f in files if f.cards]
         card = env.globals.get("card_memo")
-        if not isinstance(card, PartialMemo) or not card:
-            return
-        listed: dict[int, Article] = {}
-        for f in files:
-            if f.cards and card.called_by(f.template):
-                for a in f.cards:
-                    listed.setdefault(id(a), a)
-        card.fill(listed.values())
+        if len(listing) * workers > len(files) and isinstance(card, PartialMemo) and card:
+            listed: dict[int, Article] = {}
+            for f in listing:
+                if card.called_by(f.template):
+                    for a in f.cards:
+                        listed.setdefault(id(a), a)
+            card.fill(listed.values())
+        return [f for f in files if not f.cards] + listing
 
     def feeds_for(self, url: str) -> list[dict]:
-        return [Fields({"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"}),
+        """The feed links of a page's <head> (the same read-only list for all pages of a URL)."""
+        feeds = self._feeds.get(url)
+        if feeds is None:
+            feeds = self._feeds[url] = [
+                Fields({"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"}),
                 Fields({"type": "application/rss+xml", "url": url + "rss.xml", "fmt": "rss"})]
+        return feeds
 
     def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
         items = articles[: self.cfg.feed_items]
