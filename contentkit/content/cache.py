@@ -43,8 +43,9 @@ import zlib
 from pathlib import Path
 
 from .. import __version__, slugs
+from ..errors import ContentError
 from .markdown import ENGINE_VERSION, RenderedMarkdown
-from .reader import SourceDocument
+from .reader import SourceDocument, read_document
 
 try:
     from importlib.metadata import version as _dist_version
@@ -100,7 +101,6 @@ def _unpack(packed: tuple) -> SourceDocument:
 
 
 # The big strings, stored apart (texts-<nn>.bin) and read on first use.
-_TEXTS = (("rendered", "html"), ("rendered", "toc_html"), (None, "body"))
 _DOC_TEXTS = [i for i, n in enumerate(_DOC_FIELDS) if n == "body"]
 _RENDERED_TEXTS = [i for i, n in enumerate(_RENDERED_FIELDS) if n in ("html", "toc_html")]
 
@@ -109,28 +109,25 @@ def _text_blob(doc: SourceDocument) -> bytes:
     return marshal.dumps((doc.rendered.html, doc.rendered.toc_html, doc.body))
 
 
+def _texts_set_to(packed: tuple, value) -> tuple:
+    """A packed document whose text fields (body, html, toc_html) all hold `value`."""
+    values = list(packed)
+    for i in _DOC_TEXTS:
+        values[i] = value
+    rendered = list(values[_RENDERED_AT])
+    for i in _RENDERED_TEXTS:
+        rendered[i] = value
+    values[_RENDERED_AT] = tuple(rendered)
+    return tuple(values)
+
+
 def _pack_stored(doc: SourceDocument, offset: int, length: int, crc: int) -> tuple:
     """The shard entry: the packed document without its texts, and where its texts are."""
-    packed = list(_pack(doc))
-    for i in _DOC_TEXTS:
-        packed[i] = None
-    rendered = list(packed[_RENDERED_AT])
-    for i in _RENDERED_TEXTS:
-        rendered[i] = None
-    packed[_RENDERED_AT] = tuple(rendered)
-    return (tuple(packed), offset, length, crc)
+    return (_texts_set_to(_pack(doc), None), offset, length, crc)
 
 
 def _unpack_stored(entry: tuple, texts: "StoredText") -> SourceDocument:
-    packed, _offset, _length, _crc = entry
-    values = list(packed)
-    for i in _DOC_TEXTS:
-        values[i] = texts
-    rendered = list(values[_RENDERED_AT])
-    for i in _RENDERED_TEXTS:
-        rendered[i] = texts
-    values[_RENDERED_AT] = tuple(rendered)
-    return _unpack(tuple(values))
+    return _unpack(_texts_set_to(entry[0], texts))
 
 
 class StoredText:
@@ -168,9 +165,6 @@ class StoredText:
         return {"html": html, "toc_html": toc_html, "body": body}
 
     def _parse_again(self) -> dict[str, str]:
-        from ..errors import ContentError
-        from .reader import read_document
-
         for damaged in (self.path, self.path.with_name(self.path.name.replace("texts-", "documents-"))):
             try:
                 damaged.unlink()
