@@ -91,10 +91,8 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
 
 
 def _needs_one_of(test, needles: tuple[str, ...]):
-    if len(needles) == 1:
-        needle = needles[0]
-        return lambda parent, block: needle in block and test(parent, block)
-    return lambda parent, block: any(n in block for n in needles) and test(parent, block)
+    can_match = _checker((needles,))
+    return lambda parent, block: can_match(block) and test(parent, block)
 
 
 # Whole-tree passes that can only act on documents containing a given string. Each walks every
