@@ -7,14 +7,12 @@ This stage is cheap and always runs over the whole site, so cross-references sta
 """
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import unescape
-from pathlib import Path, PurePosixPath
 
 from .slugs import slugify
 

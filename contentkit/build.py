@@ -34,7 +34,7 @@ from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
 from .model import Site, fingerprint
 from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel
-from .render.env import fingerprint_files, load_strings, make_environment, static_dirs, template_dirs, template_error
+from .render.env import fingerprint_files, load_strings, make_environment, template_dirs, template_error
 from .render.pages import Planner
 from .search import search_step
 from .editorial.schedule import NEXT_PUBLISH, next_publish_json

@@ -15,7 +15,7 @@ from typing import Callable
 import jinja2
 
 from ..assemble import output_path
-from ..model import Article, Site, Term
+from ..model import Article, Site
 from .env import PartialMemo
 from .feeds import build_feed
 from ..editorial.events import plan_events
