@@ -17,7 +17,6 @@ import dataclasses
 import gc
 import json
 import os
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from .config import SiteConfig, load_config
 from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
+from .forking import can_fork
 from .model import Site, fingerprint
 from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel
 from .render.env import fingerprint_files, load_strings, make_environment, template_dirs, template_error
@@ -68,13 +68,18 @@ class BuildResult:
 
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
               use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
-              timings: dict | None = None, progress=None, **config_overrides) -> Site:
-    """Config + content -> the content model. Shared by build, serve, analyze and check."""
+              timings: dict | None = None, progress=None, background_save: bool = False,
+              **config_overrides) -> Site:
+    """Config + content -> the content model. Shared by build, serve, analyze and check.
+    `background_save`: the cache may still be being written when this returns; the caller calls
+    `state.cache.wait_saved()` before it is done."""
     with _fewer_gc_passes():
-        return _load_site(root, options, log, use_cache, workers, state, timings, progress, **config_overrides)
+        return _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
+                          **config_overrides)
 
 
-def _load_site(root, options, log, use_cache, workers, state, timings, progress, **config_overrides) -> Site:
+def _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
+               **config_overrides) -> Site:
     options = options or BuildOptions()
     log = log if log is not None else ProblemLog()
     try:
@@ -114,7 +119,7 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
     timings["assemble"] = time.perf_counter() - t0
     if cache is not None and not log.errors:  # a failed build writes nothing, not even the cache
         t0 = time.perf_counter()
-        cache.save()
+        cache.save(background=background_save and state is not None)
         timings["cache"] += time.perf_counter() - t0
     return site
 
@@ -199,17 +204,20 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     guessed_out = Path(output) if output is not None else Path(root).resolve() / "site"
     guessed_out = guessed_out if guessed_out.is_absolute() else Path.cwd() / guessed_out
     scanned = ScanSoon(guessed_out)
+    state = state if state is not None else BuildState()
     try:
         return _build(root, output, options, use_cache, workers, state, progress, started, timings, log,
                       guessed_out, scanned, **config_overrides)
     finally:
         scanned.close()
+        if state.cache is not None:
+            state.cache.wait_saved()  # the cache is written while the pages render
 
 
 def _build(root, output, options, use_cache, workers, state, progress, started, timings, log, guessed_out,
            scanned, **config_overrides) -> BuildResult:
     site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, progress=progress,
-                     **config_overrides)
+                     background_save=True, **config_overrides)
     config = site.config
     out_dir = Path(output) if output is not None else config.root / "site"
     if not out_dir.is_absolute():
@@ -349,8 +357,7 @@ def _render_slice(bounds: tuple[int, int]) -> list:
 def _can_fork() -> bool:
     import multiprocessing
 
-    # Forking a process that runs other threads (the preview server) can deadlock the child.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return "fork" in multiprocessing.get_all_start_methods() and can_fork()
 
 
 def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: int | None,

@@ -101,11 +101,11 @@ class ScanSoon:
     the result is not needed (a failed build): the child is never left behind."""
 
     def __init__(self, out_dir: Path):
-        import threading
+        from .forking import can_fork
 
         self.out_dir = Path(out_dir)
         self.pid = self.fd = None
-        if not hasattr(os, "fork") or threading.active_count() > 1 or not self.out_dir.is_dir():
+        if not can_fork() or not self.out_dir.is_dir():
             return
         read_end, write_end = os.pipe()
         try:

@@ -43,7 +43,9 @@ import zlib
 from pathlib import Path
 
 from .. import __version__, slugs
+from ..deferred import raw
 from ..errors import ContentError
+from ..forking import can_fork
 from .markdown import ENGINE_VERSION, RenderedMarkdown
 from .reader import SourceDocument, read_document
 
@@ -264,6 +266,7 @@ class DocumentCache:
         self.memos_on_disk: dict[str, object] = {}
         self.corrupted = False
         self.loaded = False
+        self._saving: int | None = None  # pid of the process writing a background save
 
     # Loading ---------------------------------------------------------------------------------
     def load(self) -> "DocumentCache":
@@ -344,16 +347,58 @@ class DocumentCache:
             del self.stats[rel]
 
     # Saving ------------------------------------------------------------------------------------
-    def save(self) -> None:
+    def save(self, background: bool = False) -> None:
         """Write the shards whose entries changed; keep only the entries this build used, so the
-        cache does not grow forever."""
+        cache does not grow forever. `background`: write them from a forked process while the
+        build goes on (see `wait_saved`), when every text to write is already in memory."""
+        self.wait_saved()
         by_shard: dict[str, dict] = {}
         for key in self.used:
             by_shard.setdefault(_shard(key), {})[key] = self.entries[key]
+        shards = {shard: by_shard.get(shard, {}) for shard in SHARDS
+                  if set(by_shard.get(shard, {})) != self.on_disk.get(shard, set())}
+        memo = slugs.memo()
+        slug_count = sum(map(len, memo.values()))
+        sources = None
+        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
+            sources = {"stats": self.stats, "slugs": memo, "memos": self.memos}
+        # Texts still deferred are read from the files being replaced: only this process may do it.
+        if background and (shards or sources) and can_fork() and all(
+                isinstance(raw(doc.rendered, "html"), str) and isinstance(raw(doc.rendered, "toc_html"), str)
+                and isinstance(raw(doc, "body"), str) for entries in shards.values() for doc in entries.values()):
+            try:
+                pid = os.fork()
+            except OSError:
+                pid = None
+            if pid == 0:  # child: write, then leave without running any of the parent's cleanup
+                status = 1
+                try:
+                    self._write(shards, sources)
+                    status = 0
+                finally:
+                    os._exit(status)
+            if pid is not None:
+                self._saving = pid
+                shards = sources = None  # written by the child; the bookkeeping below is the same
+        if shards is not None:
+            self._write(shards, sources)
+        for shard, entries in self._written(by_shard):
+            self.on_disk[shard] = set(entries)
+        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
+            self.stats_on_disk = dict(self.stats)
+            self.slugs_on_disk = slug_count
+            self.memos_on_disk = dict(self.memos)
+        self.entries = {k: self.entries[k] for k in self.used}
+        self.corrupted = False
+
+    def _written(self, by_shard: dict[str, dict]):
         for shard in SHARDS:
             entries = by_shard.get(shard, {})
-            if set(entries) == self.on_disk.get(shard, set()):
-                continue
+            if set(entries) != self.on_disk.get(shard, set()):
+                yield shard, entries
+
+    def _write(self, shards: dict[str, dict], sources: dict | None) -> None:
+        for shard, entries in shards.items():
             path = self.dir / f"documents-{shard}.bin"
             texts_path = self.dir / f"texts-{shard}.bin"
             if entries:
@@ -374,13 +419,16 @@ class DocumentCache:
                         old.unlink()
                     except FileNotFoundError:
                         pass
-            self.on_disk[shard] = set(entries)
-        memo = slugs.memo()
-        slug_count = sum(map(len, memo.values()))
-        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
-            _dump(self.dir / "sources.bin", {"stats": self.stats, "slugs": memo, "memos": self.memos})
-            self.stats_on_disk = dict(self.stats)
-            self.slugs_on_disk = slug_count
-            self.memos_on_disk = dict(self.memos)
-        self.entries = {k: self.entries[k] for k in self.used}
-        self.corrupted = False
+        if sources is not None:
+            _dump(self.dir / "sources.bin", sources)
+
+    def wait_saved(self) -> None:
+        """Wait for a background save. If it failed, the next save writes everything again (the
+        files it left are whole: each is replaced atomically, and checked when read)."""
+        pid, self._saving = self._saving, None
+        if pid is None:
+            return
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            self.on_disk = {}
+            self.stats_on_disk = {"<unwritten>": ()}

@@ -12,7 +12,6 @@ import json
 import marshal
 import os
 import pickle
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import yaml
 
 from ..config import SAFE_LOADER, SiteConfig
 from ..errors import ContentError, Problem, ProblemLog
+from ..forking import can_fork
 from .cache import DocumentCache, _pack, _unpack
 from .reader import SourceDocument, cache_key, read_document
 
@@ -99,7 +99,7 @@ def _pool_context():
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and can_fork():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 

@@ -12,7 +12,7 @@ import markdown
 from ..deferred import deferrable
 from ..slugs import slugify
 
-from .typography import TypographyExtension
+from .typography import TypographyExtension, typeset
 
 MORE_MARKER = "<!-- more -->"
 ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-1"
@@ -274,8 +274,17 @@ def render_markdown(body: str, lang: str) -> RenderedMarkdown:
                             toc_html=getattr(md, "toc", ""), toc=list(getattr(md, "toc_tokens", [])))
 
 
+# A summary that is one line of plain prose (no Markdown or HTML syntax can start in it) becomes one
+# paragraph whose only processing is typography: a whole conversion (every pass of the engine) for
+# it costs as much as a fifth of reading a typical article. tests/test_markdown_engine.py checks
+# this path against the engine.
+_PLAIN_INLINE = re.compile(r"(?!\d+[.)])[^\W_][^\\`*_\[\]<>&#|{}~^=+\x00-\x1f\x7f]*(?<!\s)")
+
+
 def render_inline(text: str, lang: str) -> str:
     """A one-paragraph Markdown string (summary, bio line) -> HTML without the <p> wrapper."""
+    if _PLAIN_INLINE.fullmatch(text) and "  " not in text:
+        return typeset(text, lang if lang in ("fr", "en") else "other")
     html = render_markdown(text, lang).html.strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
