@@ -83,11 +83,53 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
     exts, configs = _extensions(lang)
     md = markdown.Markdown(extensions=exts, extension_configs=configs, output_format="html")
     md.ck_source = ""
+    md.ck_admonition = False
     if shortcuts:
         if _FastInlineProcessor is not None:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         _skip_idle_passes(md)
+        _cheaper_lookups(md)
     return md
+
+
+def _cheaper_lookups(md: markdown.Markdown) -> None:
+    """Two lookups the engine repeats for every block and element, answered from memory: the
+    block processors in priority order (the registry builds a new list for each block) and
+    whether a tag is block-level (a scan of a list of ~50 names, for every element, by prettify).
+    Both only change when extensions register, which they do when the engine is made."""
+    from markdown.util import Registry
+
+    class InOrder(Registry):
+        _order: list | None = None
+        _order_key: tuple = ()
+
+        def __iter__(self):
+            key = (len(self._data), self._is_sorted)
+            if self._order is None or key != self._order_key or not self._is_sorted:
+                self._order = list(super().__iter__())
+                self._order_key = (len(self._data), self._is_sorted)
+            return iter(self._order)
+
+    stock = md.parser.blockprocessors
+    ordered = InOrder()
+    for item in stock._priority:
+        ordered.register(stock[item.name], item.name, item.priority)
+    md.parser.blockprocessors = ordered
+
+    is_block_level = md.is_block_level
+    known: dict = {}
+    names = md.block_level_elements
+
+    def block_level(tag) -> bool:
+        if len(known) > 512 or known.get(None) != len(names):  # extensions added names: start again
+            known.clear()
+            known[None] = len(names)
+        answer = known.get(tag)
+        if answer is None:
+            answer = known[tag] = is_block_level(tag)
+        return answer
+
+    md.is_block_level = block_level
 
 
 def _needs_one_of(test, needles: tuple[str, ...]):
@@ -126,7 +168,7 @@ def _skip_idle_passes(md: markdown.Markdown) -> None:
     if "admonition" in md.parser.blockprocessors:  # "!!!" starts one; indented blocks continue it
         proc = md.parser.blockprocessors["admonition"]
         test = proc.test
-        proc.test = lambda parent, block: "!!!" in md.ck_source and test(parent, block)
+        proc.test = lambda parent, block: md.ck_admonition and test(parent, block)
     if "toc" in md.treeprocessors:
         toc = md.treeprocessors["toc"]
         if getattr(toc, "marker", None):
@@ -266,6 +308,7 @@ def render_markdown(body: str, lang: str) -> RenderedMarkdown:
     md = _instance(lang)
     md.reset()
     md.ck_source = body
+    md.ck_admonition = "!!!" in body  # once per document, not once per block
     html = md.convert(body)
     excerpt = html.split(MORE_MARKER, 1)[0].strip() if MORE_MARKER in html else None
     m = _FIRST_PARAGRAPH.search(html)
