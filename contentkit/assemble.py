@@ -567,8 +567,14 @@ def _link_series(site: Site) -> None:
 
 
 def _attach_topics(site: Site, log: ProblemLog) -> None:
+    cfg = site.config
     for topic in site.topics:
-        term = site.categories.terms.get(topic.slug) or site.tags.terms.get(topic.slug)
+        term = (site.categories.terms.get(topic.slug) if cfg.builds("category") else None) or \
+            (site.tags.terms.get(topic.slug) if cfg.builds("tag") else None)
+        if term is None and (site.categories.terms.get(topic.slug) or site.tags.terms.get(topic.slug)):
+            log.warning(topic.source, f"topic hub '{topic.slug}' is not published: its term has no page "
+                        "(disable_kinds)", "remove the tag/category kind from disable_kinds to publish it", 1)
+            continue
         if term is None:
             log.warning(topic.source, f"topic hub '{topic.slug}' matches no tag or category",
                         "name the file after the slug of a tag or category, e.g. "

@@ -16,6 +16,14 @@ import yaml
 from .errors import ContentError, ProblemLog
 
 CONFIG_NAMES = ("contentkit.yml", "contentkit.yaml")
+# What `disable_kinds` can turn off. A taxonomy's kind removes its pages, its index and its feeds;
+# links to them are left out of every page, the sitemap and the feeds.
+OUTPUT_KINDS = {
+    "tag": "tag pages (/tags/…)", "category": "category pages (/categories/…)",
+    "author": "author pages and the team page (/authors/…)", "year": "yearly archives (/archives/…)",
+    "term_feed": "the feeds of each tag, category and author (the site's feeds stay)",
+    "atom": "Atom feeds (atom.xml)", "rss": "RSS feeds (rss.xml)",
+}
 
 
 @dataclass
@@ -53,6 +61,9 @@ class SiteConfig:
     outbound_rel: str = ""  # e.g. "noopener nofollow", added to links leaving the site (article HTML)
     outbound_link_params: dict = field(default_factory=dict)  # e.g. {"utm_source": "carnet"}
     search: bool = True  # static search with Pagefind (search.py), when the pagefind package is installed
+    # Kinds of output not to build (Hugo's disableKinds): see OUTPUT_KINDS.
+    disable_kinds: list[str] = field(default_factory=list)
+    paginate_terms: bool = True  # false: one page per tag/category/author/year, listing all its posts
     # Everything else a theme wants to read (menu, social links...). Kept, not interpreted.
     params: dict = field(default_factory=dict)
     source_file: str | None = None
@@ -77,6 +88,10 @@ class SiteConfig:
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    def builds(self, kind: str) -> bool:
+        """Whether the site has this kind of output (OUTPUT_KINDS), i.e. it is not disabled."""
+        return kind not in self.disable_kinds
 
     def absolute(self, url: str) -> str:
         """Root-relative URL -> absolute URL on the site's host."""
@@ -166,6 +181,11 @@ def _validate(cfg: SiteConfig, rel: str, lines: dict, log: ProblemLog) -> None:
         log.error(rel, f"permalink '{cfg.permalink}' must contain {{slug}}",
                   "e.g. permalink: /{year}/{slug}/", lines.get("permalink"))
         cfg.permalink = "/{year}/{slug}/"
+    unknown = [k for k in cfg.disable_kinds if k not in OUTPUT_KINDS]
+    if unknown:
+        log.error(rel, f"disable_kinds: unknown kind{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
+                  "known kinds: " + "; ".join(f"{k} = {v}" for k, v in OUTPUT_KINDS.items()), lines.get("disable_kinds"))
+        cfg.disable_kinds = [k for k in cfg.disable_kinds if k in OUTPUT_KINDS]
     if cfg.slug_from not in ("title", "filename"):
         log.error(rel, "slug_from must be 'title' or 'filename'", "", lines.get("slug_from"))
         cfg.slug_from = "title"

@@ -99,13 +99,15 @@ class Planner:
         feeds = self._feeds.get(url)
         if feeds is None:
             feeds = self._feeds[url] = [
-                Fields({"type": "application/atom+xml", "url": url + "atom.xml", "fmt": "atom"}),
-                Fields({"type": "application/rss+xml", "url": url + "rss.xml", "fmt": "rss"})]
+                Fields({"type": f"application/{fmt}+xml", "url": f"{url}{fmt}.xml", "fmt": fmt})
+                for fmt in ("atom", "rss") if self.cfg.builds(fmt)]
         return feeds
 
     def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
         items = articles[: self.cfg.feed_items]
         for fmt in ("atom", "rss"):
+            if not self.cfg.builds(fmt):
+                continue
             path = page_url + ("atom.xml" if fmt == "atom" else "rss.xml")
             self.add(path[len(self.root):], ("feed", fmt, title, description, [a.fingerprint for a in items]),
                      lambda fmt=fmt, path=path: build_feed(self.site, articles, title=title, page_url=page_url,
@@ -114,8 +116,14 @@ class Planner:
 
     def listing(self, base_url: str, template: str, articles: list[Article], title: str,
                 description: str, deps: tuple, **context) -> None:
-        """A paginated list: base_url, base_url/page/2/, ..."""
+        """A paginated list: base_url, base_url/page/2/, ... (one page for a term when
+        `paginate_terms` is off). Its <head> links the list's own feeds if it has some."""
         per = self.cfg.per_page
+        term = context.get("term")
+        if term is not None and not self.cfg.paginate_terms:
+            per = max(1, len(articles))
+        feeds = self.feeds_for(base_url if term is None or self.cfg.builds("term_feed") and term.kind != "year"
+                               else self.root)
         pages = max(1, math.ceil(len(articles) / per))
         for n in range(1, pages + 1):
             url = base_url if n == 1 else f"{base_url}page/{n}/"
@@ -127,8 +135,8 @@ class Planner:
             meta = partial(page_meta, self.site, title=page_title, url=url, description=description,
                            term=context.get("term"), noindex=False)
             self.page(url, template, deps + (n, pages, len(articles), [a.fingerprint for a in chunk]),
-                      articles=chunk, pagination=pagination, meta=meta, title=title,
-                      feeds=self.feeds_for(base_url), **context)
+                      articles=chunk, pagination=pagination, meta=meta, title=title, feeds=feeds,
+                      own_feed=feeds[0] if feeds and feeds[0].url.startswith(base_url) else None, **context)
 
     # -------------------------------------------------------------------------------------
     def plan(self) -> "Planner":
@@ -147,38 +155,23 @@ class Planner:
             self.page(a.url, "page.html", (a.fingerprint,), article=a, meta=meta, feeds=self.feeds_for(self.root))
 
         for tax, label in ((site.tags, "tag"), (site.categories, "category"), (site.years, "year")):
+            if not cfg.builds(label):
+                continue
             terms = tax.sorted_terms() if tax.kind != "year" else sorted(tax.terms.values(), key=lambda x: x.slug, reverse=True)
             for term in terms:
                 title = t(f"{label}_title", name=term.name)
                 description = term.topic.summary if term.topic else t(f"{label}_description", name=term.name)
                 self.listing(term.url, "term.html", term.articles, title, description,
                              (label, term.name, term.topic.fingerprint if term.topic else None), term=term)
-                if tax.kind != "year":
+                if tax.kind != "year" and cfg.builds("term_feed"):
                     self.feed(term.articles, f"{cfg.title} – {term.name}", term.url, description)
             index_title = t(f"{label}_index_title")
             self.page(tax.base_url, "terms.html", (label, [(x.slug, x.name, len(x.articles)) for x in terms]),
                       terms=terms, taxonomy=tax, title=index_title,
                       meta=page_meta(site, title=index_title, url=tax.base_url), feeds=self.feeds_for(self.root))
 
-        for term in site.author_terms.sorted_terms():
-            person = term.author
-            title = person.name
-            description = (person.job_title + (f" – {person.company}" if person.company else "")) or t("author_description", name=person.name)
-            self.listing(term.url, "author.html", term.articles, title, description,
-                         ("author", person.fingerprint, [_brief(i) for i in person.interviews]),
-                         term=term, author=person)
-            self.feed(term.articles, f"{cfg.title} – {person.name}", term.url, description)
-        team = [a for a in site.authors.values() if not a.hide_from_team and not a.generated]
-        team.sort(key=lambda p: (-len(p.articles), p.name.casefold()))
-        guests = [a for a in site.authors.values()
-                  if a.hide_from_team and a.role != "staff" and (a.articles or a.interviews)]
-        guests.sort(key=lambda p: p.name.casefold())
-        self.page(site.author_terms.base_url, "team.html",
-                  ("team", [p.fingerprint for p in team + guests], [len(p.articles) for p in team + guests]),
-                  team=team, guests=guests, title=t("team_title"),
-                  meta=page_meta(site, title=t("team_title"), url=site.author_terms.base_url),
-                  feeds=self.feeds_for(self.root))
-
+        if cfg.builds("author"):
+            self.plan_authors()
         plan_events(self)  # .ics of each event post, events page
         plan_search(self)  # the search page, when search is on (search.py)
         self.page(self.root + "404.html", "404.html", ("404", [_brief(a) for a in posts[:5]]), title=t("not_found_title"),
@@ -193,6 +186,29 @@ class Planner:
         self.plan_copies()
         return self
 
+    def plan_authors(self) -> None:
+        """Each author's pages and feeds, and the team page."""
+        site, cfg, t = self.site, self.cfg, self.env.globals["t"]
+        for term in site.author_terms.sorted_terms():
+            person = term.author
+            title = person.name
+            description = (person.job_title + (f" – {person.company}" if person.company else "")) or t("author_description", name=person.name)
+            self.listing(term.url, "author.html", term.articles, title, description,
+                         ("author", person.fingerprint, [_brief(i) for i in person.interviews]),
+                         term=term, author=person)
+            if cfg.builds("term_feed"):
+                self.feed(term.articles, f"{cfg.title} – {person.name}", term.url, description)
+        team = [a for a in site.authors.values() if not a.hide_from_team and not a.generated]
+        team.sort(key=lambda p: (-len(p.articles), p.name.casefold()))
+        guests = [a for a in site.authors.values()
+                  if a.hide_from_team and a.role != "staff" and (a.articles or a.interviews)]
+        guests.sort(key=lambda p: p.name.casefold())
+        self.page(site.author_terms.base_url, "team.html",
+                  ("team", [p.fingerprint for p in team + guests], [len(p.articles) for p in team + guests]),
+                  team=team, guests=guests, title=t("team_title"),
+                  meta=page_meta(site, title=t("team_title"), url=site.author_terms.base_url),
+                  feeds=self.feeds_for(self.root))
+
     def sitemap_entries(self) -> list[tuple[str, str | None]]:
         site, cfg = self.site, self.cfg
         def day(d):
@@ -202,6 +218,8 @@ class Planner:
         entries += [(cfg.absolute(a.url), day(a.updated or a.date)) for a in site.posts if not a.canonical_url]
         entries += [(cfg.absolute(a.url), day(a.updated or a.date)) for a in site.pages]
         for tax in site.taxonomies:
+            if not cfg.builds(tax.kind):
+                continue
             for term in tax.terms.values():
                 if term.articles:
                     latest = max((a.updated or a.date) for a in term.articles)

@@ -35,7 +35,9 @@ def default_image(site: Site) -> str:
 
 
 def person_ld(site: Site, person: Author) -> dict:
-    data = {"@type": "Person", "name": person.name, "url": site.config.absolute(person.url)}
+    data = {"@type": "Person", "name": person.name}
+    if site.config.builds("author"):  # else the author has no page to point to
+        data["url"] = site.config.absolute(person.url)
     if person.job_title:
         data["jobTitle"] = person.job_title
     if person.company:
