@@ -6,8 +6,15 @@
     python3 benchmarks/build_bench.py --posts 5000 --runs 5 --search
 
 Each tool builds the same posts (benchmarks/corpus.py): post pages, home paginated by 10, one page
-per tag, one feed. contentkit uses its default theme, which does more (feeds per tag, category and
-author, category/author/year pages, JSON-LD, related posts, sitemap): the file counts are printed.
+per tag, one feed. contentkit runs twice: `contentkit` with its default theme, which does more
+(feeds per tag, category and author, category/author/year pages, JSON-LD, related posts, sitemap),
+and `contentkit-equivalent` with the peers' page set (`disable_kinds`, `paginate_terms: false`) and
+equally minimal site templates. The file counts are printed.
+
+Where the work folder is matters: on some virtual disks, creating thousands of files right after
+deleting thousands (every cold run does) costs several seconds of system time, more for the tool
+that writes more files. `--work /dev/shm/contentkit-bench` (tmpfs) measures the tools without it;
+the header says which file system was used.
 Pelican 4 runs from a throwaway virtualenv (created on first use in the work folder), Hugo if the
 `hugo` binary is installed.
 
@@ -143,8 +150,9 @@ class Tool:
 class Contentkit(Tool):
     name = "contentkit"
 
-    def __init__(self, root: Path, search: bool = False):
+    def __init__(self, root: Path, search: bool = False, name: str | None = None):
         super().__init__(root)
+        self.name = name or self.name
         self.search = search
         if search:
             self.name = "contentkit+search"
@@ -265,7 +273,9 @@ def bench_size(posts_n: int, runs: int, work: Path, use_pelican: bool, use_hugo:
     words = sorted(len(p.body.split()) for p in posts)
     print(f"\n== {posts_n} posts ({sum(words):,} words, median {words[len(words) // 2]}) generated in "
           f"{time.perf_counter() - t0:.1f} s", flush=True)
-    tools: list[tuple[Tool, str]] = [(Contentkit(corpus_dir / "contentkit"), "contentkit")]
+    tools: list[tuple[Tool, str]] = [
+        (Contentkit(corpus_dir / "contentkit"), "contentkit"),
+        (Contentkit(corpus_dir / "contentkit-equivalent", name="contentkit-equivalent"), "contentkit-equivalent")]
     if search:
         shutil.copytree(corpus_dir / "contentkit", corpus_dir / "contentkit-search")
         tools.append((Contentkit(corpus_dir / "contentkit-search", search=True), "contentkit"))
@@ -326,9 +336,11 @@ def print_table(size: dict) -> str:
                                                               (one, med(pel["one_post"]))))
         lines.append(f"{name + ' ' + str(r['version']):20.20s} {r.get('files', 0):6d} {cold:8.2f} {cpu:8.1f} "
                      f"{warm:8.2f} {one:9.2f} {rss:12.0f} {pss:12.0f}   {ratios}")
-    if pel:
-        ck = tools["contentkit"]
-        lines.append(f"targets: cold ≤ 0.4× Pelican cold ({med(ck['cold']) / med(pel['cold']):.2f}×), warm ≤ 0.1× "
+    for name in ("contentkit", "contentkit-equivalent"):
+        ck = tools.get(name)
+        if not pel or not ck:
+            continue
+        lines.append(f"targets, {name}: cold ≤ 0.4× Pelican cold ({med(ck['cold']) / med(pel['cold']):.2f}×), warm ≤ 0.1× "
                      f"Pelican cold ({med(ck['warm']) / med(pel['cold']):.2f}×), 1 post < 1.5 s "
                      f"({med(ck['one_post']):.2f} s), peak memory < 400 MB (RSS {max(m['rss_mb'] for m in ck['cold']):.0f}, "
                      f"PSS {max(m['pss_mb'] for m in ck['cold']):.0f})")
@@ -345,7 +357,22 @@ def cpu_probe() -> float:
     return time.process_time() - started
 
 
-def machine() -> str:
+def fs_type(path: Path) -> str:
+    """The file system holding `path` (from /proc/mounts: the longest mount point above it)."""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) > 2 and str(path.resolve()).startswith(parts[1].rstrip("/") + "/") \
+                        and len(parts[1]) > len(best):
+                    best, kind = parts[1], parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def machine(work: Path) -> str:
     cpu = platform.processor() or "?"
     try:
         with open("/proc/cpuinfo") as fh:
@@ -360,6 +387,7 @@ def machine() -> str:
         pass
     load = os.getloadavg()
     return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {cpu}, {os.cpu_count()} CPUs{mem}, "
+            f"work folder on {fs_type(work)}, "
             f"Python {platform.python_version()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, "
             f"10M-iteration Python loop {cpu_probe():.2f} s")
 
@@ -386,7 +414,7 @@ def main() -> None:
     sizes = [1000] if args.quick else (args.posts or [1000, 5000])
     runs = 1 if args.quick else args.runs
     args.work.mkdir(parents=True, exist_ok=True)
-    header = machine()
+    header = machine(args.work)
     print(header)
     results = [bench_size(n, runs, args.work, not args.no_pelican, not args.no_hugo, args.search, args.seed)
                for n in sizes]

@@ -329,6 +329,41 @@ def write_contentkit(root: Path, posts: list[Post]) -> None:
             f"category: {_q(p.category)}", f"summary: {_q(p.summary)}", "---", "", p.body]))
 
 
+# contentkit with the peers' page set and equally minimal templates (site templates override the
+# theme's): post pages, home paginated by 10, one page per tag, one Atom feed.
+CONTENTKIT_EQUIVALENT_CONFIG = ("disable_kinds: [category, author, year, term_feed, rss]  # the peers' page set\n"
+                                "paginate_terms: false\n")
+CONTENTKIT_EQUIVALENT_TEMPLATES = {
+    "base.html": '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+                 "<title>{% block title %}{{ config.title }}{% endblock %}</title>\n"
+                 '{% for feed in feeds %}<link rel="alternate" type="{{ feed.type }}" href="{{ feed.url }}">{% endfor %}'
+                 '</head>\n<body><header><a href="{{ config.root_path }}">{{ config.title }}</a></header>\n'
+                 "<main>{% block content %}{% endblock %}</main></body></html>\n",
+    "index.html": '{% extends "base.html" %}{% block content %}{% for a in articles %}\n'
+                  '<article><h2><a href="{{ a.url }}">{{ a.title }}</a></h2>'
+                  "<time>{{ a.date|date }}</time>{{ a.excerpt_html|safe }}</article>{% endfor %}\n"
+                  '{% if pagination.prev_url %}<a href="{{ pagination.prev_url }}">Précédent</a>{% endif %}'
+                  '{% if pagination.next_url %}<a href="{{ pagination.next_url }}">Suivant</a>{% endif %}'
+                  "{% endblock %}\n",
+    "article.html": '{% extends "base.html" %}{% block title %}{{ article.title }}{% endblock %}'
+                    "{% block content %}<article><h1>{{ article.title }}</h1><p>"
+                    "{{ article.authors|map(attribute='name')|join(', ') }} · "
+                    "<time>{{ article.date|date }}</time></p>{{ article.html|safe }}<p>"
+                    '{% for tag in article.tags %}<a href="{{ tag.url }}">{{ tag.name }}</a> {% endfor %}</p>'
+                    "</article>{% endblock %}\n",
+    "term.html": '{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for a in articles %}'
+                 '<li><a href="{{ a.url }}">{{ a.title }}</a></li>{% endfor %}</ul>{% endblock %}\n',
+}
+
+
+def write_contentkit_equivalent(root: Path, posts: list[Post]) -> None:
+    write_contentkit(root, posts)
+    config = root / "contentkit.yml"
+    config.write_text(config.read_text(encoding="utf-8") + CONTENTKIT_EQUIVALENT_CONFIG, encoding="utf-8")
+    for name, text in CONTENTKIT_EQUIVALENT_TEMPLATES.items():
+        _write(root / "templates" / name, text)
+
+
 PELICAN_CONF = '''# Minimal Pelican site: post pages, home paginated by 10, one page per tag, one Atom feed.
 AUTHOR = "Cabinet"
 SITENAME = "Le Carnet du Cabinet"
@@ -443,7 +478,8 @@ def write_hugo(root: Path, posts: list[Post]) -> None:
             f"categories: [{_q(p.category)}]", f"summary: {_q(p.summary)}", "---", "", p.body]))
 
 
-LAYOUTS = {"contentkit": write_contentkit, "pelican": write_pelican, "hugo": write_hugo}
+LAYOUTS = {"contentkit": write_contentkit, "contentkit-equivalent": write_contentkit_equivalent,
+           "pelican": write_pelican, "hugo": write_hugo}
 
 
 def post_path(layout: str, root: Path, post: Post) -> Path:
