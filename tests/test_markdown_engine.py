@@ -70,7 +70,9 @@ PIECES = ["Un paragraphe : simple !", "Texte avec \\*échappement\\*.", "## Titr
           "Ligne: deux points", "x ]: y [^ z", "Fin de ligne  \nsuite", "Image ![alt](/a.png) ici !",
           "![ref img][ref]", "Lien <https://exemple.fr/a> et <nom@exemple.fr>", "a < b > c :// d @ e",
           "&amp; &copy; &#233; & seul ; ici", "<span class=\"x\">en ligne</span>", "Quoi ! Vraiment ?",
-          "**gras** et _souligné_ et *em*", "Code `a < b` et ``double ` tick``"]
+          "**gras** et _souligné_ et *em*", "Code `a < b` et ``double ` tick``", "## A & B < C > D",
+          "### Lien [ici](/x) et `code` &amp; <em>html</em>", "## Même titre", "## Même titre", "#### Trop bas",
+          "## Titre {#id-choisi .classe}", "# Haut"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -80,7 +82,9 @@ def test_shortcuts_give_the_html_of_the_stock_engine(lang):
         body = "\n\n".join(rng.choice(PIECES) for _ in range(rng.randint(1, 10)))
         if rng.random() < 0.3:
             body = body.replace("\n\n", "\n", rng.randint(1, 3))  # blocks that run together
-        assert render_markdown(body, lang).html == _stock(body, lang), body
+        ours = render_markdown(body, lang)
+        assert ours.html == _stock(body, lang), body
+        assert (ours.toc_html, ours.toc) == (REFERENCE[lang].toc, REFERENCE[lang].toc_tokens), body
 
 
 INLINE_BITS = ["Pourquoi", "migrer", "l'été", "\"cloud\"", "«", "»", ":", ";", "!", "?", "...", "50", "%", "1.",

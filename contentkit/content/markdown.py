@@ -6,6 +6,7 @@ each process keeps one per language and calls `reset()` between documents.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree
 from dataclasses import dataclass
 
 import markdown
@@ -174,6 +175,54 @@ def _skip_idle_passes(md: markdown.Markdown) -> None:
         if getattr(toc, "marker", None):
             replace = toc.replace_marker
             toc.replace_marker = lambda root, elem: replace(root, elem) if toc.marker in md.ck_source else None
+        _cheaper_toc(md, toc)
+
+
+def _cheaper_toc(md: markdown.Markdown, toc) -> None:
+    """The table of contents as a string, written directly from its tokens instead of through an
+    element tree, prettify and the serializer (a tenth of a conversion). The tree is still built
+    when the document has a TOC marker (it is put in the page) or the TOC has a title."""
+    try:
+        from markdown.serializers import _escape_attrib_html, _escape_cdata
+    except ImportError:  # pragma: no cover - another Python-Markdown layout: keep the stock pass
+        return
+    if getattr(toc, "title", None) or not hasattr(toc, "build_toc_div") or "prettify" not in md.treeprocessors:
+        return
+    build_tree = toc.build_toc_div
+    run = toc.run
+    empty = xml.etree.ElementTree.Element("div")
+
+    def items(tokens: list, out: list) -> None:
+        if not tokens:
+            out.append("<ul></ul>")
+            return
+        out.append("<ul>\n")
+        for token in tokens:
+            out.append(f'<li><a href="{_escape_attrib_html("#" + token.get("id", ""))}">'
+                       f'{_escape_cdata(token.get("name", ""))}</a>')
+            if token["children"]:
+                items(token["children"], out)
+                out.append("\n")
+            out.append("</li>\n")
+        out.append("</ul>")
+
+    def cheap(doc) -> None:
+        direct = not (toc.marker and toc.marker in md.ck_source)
+        toc.build_toc_div = (lambda tokens: empty) if direct else build_tree
+        try:
+            run(doc)
+        finally:
+            toc.build_toc_div = build_tree
+        if direct:
+            out = [f'<div class="{_escape_attrib_html(toc.toc_class)}">\n']
+            items(md.toc_tokens, out)
+            out.append("\n</div>\n")
+            html = "".join(out)
+            for pp in md.postprocessors:
+                html = pp.run(html)
+            md.toc = html
+
+    toc.run = cheap
 
 
 # Inline patterns are the costliest part of Python-Markdown: every run of text is offered to each of
