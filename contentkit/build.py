@@ -389,8 +389,9 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
         if warm is not None:
             to_render = warm(to_render, workers)
         _JOB = (to_render, writer, config)
-        gc.collect()
-        gc.freeze()  # the children do not need to scan (and so copy) the parent's objects
+        # The children need not scan (and so copy) the parent's objects. No collection first: it
+        # took ~0.2 s at 5,000 posts for little garbage, which a later collection frees (unfreeze).
+        gc.freeze()
         done = 0
         try:
             # workers - 1 children, and the parent renders too: one process (and its copied pages)

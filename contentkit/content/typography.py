@@ -72,27 +72,41 @@ def typeset(text: str, lang: str, prev: str = "") -> str:
     return text
 
 
+# The characters `typeset` acts on, per language: a run of text without any is left as it is (three
+# runs in four of a French article), without calling it.
+_TRIGGERS = {"fr": re.compile("['\"«»;!?:]|\\.\\.\\."), "en": re.compile("['\"]|\\.\\.\\.")}
+_OTHER_TRIGGERS = re.compile("'|\\.\\.\\.")
+
+
 class TypographyProcessor(Treeprocessor):
     def __init__(self, md, lang: str):
         super().__init__(md)
         self.lang = lang
 
     def run(self, root: etree.Element) -> None:
-        self._prev = ""
-        self._walk(root)
+        lang = self.lang
+        acts_on = _TRIGGERS.get(lang, _OTHER_TRIGGERS).search
+        prev = ""  # the character before the current run of text, in the same block
 
-    def _walk(self, el: etree.Element) -> None:
-        if el.tag in SKIP_TAGS:
-            self._prev = "x"
-            return
-        if el.text:
-            el.text = typeset(el.text, self.lang, self._prev)
-            self._prev = el.text[-1]
-        for child in el:
-            self._walk(child)
-            if child.tail:
-                child.tail = typeset(child.tail, self.lang, self._prev)
-                self._prev = child.tail[-1]
+        def walk(el: etree.Element) -> None:
+            nonlocal prev
+            if el.tag in SKIP_TAGS:
+                prev = "x"
+                return
+            text = el.text
+            if text:
+                if acts_on(text):
+                    text = el.text = typeset(text, lang, prev)
+                prev = text[-1]
+            for child in el:
+                walk(child)
+                tail = child.tail
+                if tail:
+                    if acts_on(tail):
+                        tail = child.tail = typeset(tail, lang, prev)
+                    prev = tail[-1]
+
+        walk(root)
 
 
 class TypographyExtension(Extension):
