@@ -90,7 +90,33 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         _skip_idle_passes(md)
         _cheaper_lookups(md)
+        _remember_lexer_classes()
     return md
+
+
+def _remember_lexer_classes() -> None:
+    """codehilite looks a lexer up by name for every code block: a scan of Pygments' ~600 lexers
+    (and of plugin entry points for an unknown name). The class found for a name is remembered
+    (process-wide: codehilite calls the function it imported); each block still gets its own
+    instance, made with its options, as before."""
+    try:
+        import markdown.extensions.codehilite as codehilite
+        from pygments.lexers import get_lexer_by_name
+    except ImportError:  # pragma: no cover - codehilite without Pygments highlights nothing
+        return
+    if getattr(codehilite, "get_lexer_by_name", None) is not get_lexer_by_name:
+        return  # already done, or another layout
+    classes: dict[str, type] = {}
+
+    def lexer_by_name(_alias, **options):
+        cls = classes.get(_alias)
+        if cls is None:
+            lexer = get_lexer_by_name(_alias, **options)
+            classes[_alias] = type(lexer)
+            return lexer
+        return cls(**options)
+
+    codehilite.get_lexer_by_name = lexer_by_name
 
 
 def _cheaper_lookups(md: markdown.Markdown) -> None:
