@@ -256,6 +256,29 @@ def test_serve_state_across_builds(site, tmp_path):
         assert_same_as_clean(root, out, tmp_path)
 
 
+def test_cache_written_in_the_background_is_rewritten_after_a_failed_write(tmp_path, monkeypatch):
+    """The cache is written by a forked process while the pages render. A write that fails there
+    does not fail the build, and the next build (same state, as in `serve`) writes it all again:
+    a fresh build then parses nothing."""
+    root = make_site(tmp_path / "src")
+    age_sources(root)
+    out = tmp_path / "out"
+    blocked = [root / CACHE_DIR / f"documents-{shard}.bin" for shard in cache_mod.SHARDS]
+    for path in blocked:  # a folder where each shard goes: replacing it with a file fails
+        path.mkdir(parents=True)
+    state = BuildState()
+    build(root, out, state=state)
+    assert_same_as_clean(root, out, tmp_path)
+    for path in blocked:
+        path.rmdir()
+    build(root, out, state=state)
+    parsed: list[int] = []
+    real = loader.parse_documents
+    monkeypatch.setattr(loader, "parse_documents", lambda jobs, *a, **k: parsed.append(len(jobs)) or real(jobs, *a, **k))
+    result = build(root, out)
+    assert parsed == [0] and result.rendered == 0
+
+
 # Parallelism -----------------------------------------------------------------------------------
 
 def test_one_worker_and_many_workers_are_identical(tmp_path, monkeypatch):
