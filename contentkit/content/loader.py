@@ -137,12 +137,15 @@ def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
                  ) -> dict[str, tuple[SourceDocument, str]]:
     """rel path -> (document, cache key) for every file that could be read; problems go to `log`."""
     results: dict[str, tuple[SourceDocument, str]] = {}
-    todo: list[tuple[SourceFile, str, os.stat_result | None]] = []
+    todo: list[tuple[SourceFile, str | None, os.stat_result | None]] = []
     jobs: list[tuple[str, str, str, str]] = []
     lang = config.language
     scan_ns = time.time_ns()
     if cache is not None:
         cache.begin()
+    # With nothing cached, no file can be found by its content: the workers read and hash them all
+    # (the parent reading each file first only delayed the start of the work).
+    lookup = cache is not None and bool(cache.entries)
     for src in sources:
         st = None
         if cache is not None:
@@ -155,6 +158,10 @@ def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
             if doc is not None:
                 results[src.rel] = (_as_source(doc, src), key)
                 continue
+        if not lookup:
+            todo.append((src, None, st))
+            jobs.append((str(src.path), src.rel, src.kind, lang))
+            continue
         try:
             data = src.path.read_bytes()
         except OSError as exc:
@@ -175,7 +182,9 @@ def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
         if isinstance(outcome, Problem):
             log.add(outcome)
             continue
-        if read_key != key:  # the file changed since it was hashed above: its stat is stale too
+        if key is None:  # read by the worker only. Its stat, taken before, is safe to record: had
+            key = read_key  # the file changed in between, its stat differs at the next build.
+        elif read_key != key:  # the file changed since it was hashed above: its stat is stale too
             key, st = read_key, None
         results[src.rel] = (outcome, key)
         if cache is not None:
