@@ -71,8 +71,8 @@ def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog |
               timings: dict | None = None, progress=None, background_save: bool = False,
               **config_overrides) -> Site:
     """Config + content -> the content model. Shared by build, serve, analyze and check.
-    `background_save`: the cache may still be being written when this returns; the caller calls
-    `state.cache.wait_saved()` before it is done."""
+    `background_save`: the cache's documents are written by a forked process while the site is
+    assembled on the other core (the build's serial stage)."""
     with _fewer_gc_passes():
         return _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
                           **config_overrides)
@@ -102,6 +102,17 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
     documents = read_sources(discover_sources(config), config, log, cache, workers,
                              progress=_staged(progress, "Reading"))
     timings["read"] = time.perf_counter() - t0
+    if cache is not None and background_save and not log.errors:
+        cache.save_documents_soon()
+    try:
+        return _assemble(config, documents, cache, options, log, timings)
+    except BaseException:
+        if cache is not None:
+            cache.discard()
+        raise
+
+
+def _assemble(config, documents, cache, options, log, timings) -> Site:
     t0 = time.perf_counter()
     # Whole-site results of earlier builds, each checked against a key of its inputs before use.
     if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
@@ -117,10 +128,15 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
         if registry:
             cache.memos["slug_registry"] = registry
     timings["assemble"] = time.perf_counter() - t0
-    if cache is not None and not log.errors:  # a failed build writes nothing, not even the cache
-        t0 = time.perf_counter()
-        cache.save(background=background_save and state is not None)
-        timings["cache"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if cache is not None and log.errors:  # a failed build writes nothing, not even the cache
+        cache.discard()
+    elif cache is not None:
+        problem = cache.save()
+        if problem:
+            log.warning(CACHE_DIR, f"the build cache could not be written ({problem}); the next build "
+                        "reads every file again", "check the permissions and free space of the site folder")
+    timings["cache"] += time.perf_counter() - t0
     return site
 
 
@@ -204,14 +220,11 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     guessed_out = Path(output) if output is not None else Path(root).resolve() / "site"
     guessed_out = guessed_out if guessed_out.is_absolute() else Path.cwd() / guessed_out
     scanned = ScanSoon(guessed_out)
-    state = state if state is not None else BuildState()
     try:
         return _build(root, output, options, use_cache, workers, state, progress, started, timings, log,
                       guessed_out, scanned, **config_overrides)
     finally:
         scanned.close()
-        if state.cache is not None:
-            state.cache.wait_saved()  # the cache is written while the pages render
 
 
 def _build(root, output, options, use_cache, workers, state, progress, started, timings, log, guessed_out,

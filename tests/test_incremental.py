@@ -256,10 +256,10 @@ def test_serve_state_across_builds(site, tmp_path):
         assert_same_as_clean(root, out, tmp_path)
 
 
-def test_cache_written_in_the_background_is_rewritten_after_a_failed_write(tmp_path, monkeypatch):
-    """The cache is written by a forked process while the pages render. A write that fails there
-    does not fail the build, and the next build (same state, as in `serve`) writes it all again:
-    a fresh build then parses nothing."""
+def test_cache_that_cannot_be_written_is_a_warning_and_is_written_next_time(tmp_path, monkeypatch):
+    """The cache's documents are written by a forked process while the site is assembled, then
+    published. A cache that cannot be written does not fail the build (a warning says so), and the
+    next build (same state, as in `serve`) writes it all: a fresh build then parses nothing."""
     root = make_site(tmp_path / "src")
     age_sources(root)
     out = tmp_path / "out"
@@ -267,7 +267,9 @@ def test_cache_written_in_the_background_is_rewritten_after_a_failed_write(tmp_p
     for path in blocked:  # a folder where each shard goes: replacing it with a file fails
         path.mkdir(parents=True)
     state = BuildState()
-    build(root, out, state=state)
+    result = build(root, out, state=state)
+    assert [w.file for w in result.warnings if "cache could not be written" in w.message] == [CACHE_DIR]
+    assert not [p for p in (root / CACHE_DIR).iterdir() if ".soon-" in p.name]  # no leftovers
     assert_same_as_clean(root, out, tmp_path)
     for path in blocked:
         path.rmdir()
@@ -432,6 +434,18 @@ def test_failed_build_leaves_previous_site_untouched(site, tmp_path):
     assert any(p.file == "content/posts/post-002.md" for p in info.value.problems)
     assert snapshot(out) == before and inodes(out) == ids
     assert not list(tmp_path.glob(".out.*"))
+
+
+def test_build_failing_after_reading_writes_no_cache(tmp_path):
+    """Every file reads well, but two claim the same URL (found when the site is assembled, while
+    the cache is already being written aside): nothing of the cache is published."""
+    root = make_site(tmp_path / "src")
+    shutil.copy(root / "content/posts/post-003.md", root / "content/posts/post-003-copie.md")
+    with pytest.raises(BuildFailed) as info:
+        build(root, tmp_path / "out")
+    assert any("post-003-copie.md" in p.message + p.file for p in info.value.problems)
+    assert not (root / CACHE_DIR).exists() or not [
+        p.name for p in (root / CACHE_DIR).iterdir() if p.name.startswith(("documents-", "texts-", "sources"))]
 
 
 def test_template_error_leaves_previous_site_untouched(site, tmp_path, monkeypatch):

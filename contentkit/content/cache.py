@@ -185,12 +185,16 @@ def _checksum(payload) -> bytes:
     return len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
 
 
-def _dump(path: Path, obj) -> None:
+def _dump(path: Path, obj, atomic: bool = True) -> None:
     try:
         payload = b"M" + marshal.dumps((FORMAT, obj))
     except ValueError:  # an unusual type (a str subclass...): pickle this file instead
         payload = b"P" + pickle.dumps((FORMAT, obj), protocol=pickle.HIGHEST_PROTOCOL)
-    _write_atomic(path, [MAGIC, _checksum(payload), payload])
+    if atomic:
+        _write_atomic(path, [MAGIC, _checksum(payload), payload])
+    else:
+        with open(path, "wb") as fh:
+            fh.writelines([MAGIC, _checksum(payload), payload])
 
 
 def _write_atomic(path: Path, parts: list) -> None:
@@ -266,7 +270,7 @@ class DocumentCache:
         self.memos_on_disk: dict[str, object] = {}
         self.corrupted = False
         self.loaded = False
-        self._saving: int | None = None  # pid of the process writing a background save
+        self._soon: tuple | None = None  # (pid, shards, suffix) of save_documents_soon
 
     # Loading ---------------------------------------------------------------------------------
     def load(self) -> "DocumentCache":
@@ -347,88 +351,129 @@ class DocumentCache:
             del self.stats[rel]
 
     # Saving ------------------------------------------------------------------------------------
-    def save(self, background: bool = False) -> None:
-        """Write the shards whose entries changed; keep only the entries this build used, so the
-        cache does not grow forever. `background`: write them from a forked process while the
-        build goes on (see `wait_saved`), when every text to write is already in memory."""
-        self.wait_saved()
+    def save(self) -> str | None:
+        """Write what changed: the shards whose entries changed (publishing first those written in
+        the background, see `save_documents_soon`) and the stats and memos. Keep only the entries
+        this build used, so the cache does not grow forever. Returns why the cache could not be
+        written, if it could not: the build goes on without it."""
+        problem = self._publish_soon(publish=True)
+        by_shard = self._by_shard()
+        try:
+            for shard, entries in list(self._changed(by_shard)):
+                self._write_shard(shard, entries)
+                self.on_disk[shard] = set(entries)
+            memo = slugs.memo()
+            slug_count = sum(map(len, memo.values()))
+            if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or \
+                    self.memos != self.memos_on_disk:
+                _dump(self.dir / "sources.bin", {"stats": self.stats, "slugs": memo, "memos": self.memos})
+                self.stats_on_disk = dict(self.stats)
+                self.slugs_on_disk = slug_count
+                self.memos_on_disk = dict(self.memos)
+        except OSError as exc:
+            problem = f"{exc.strerror or exc}: {exc.filename or self.dir}"
+        self.entries = {k: self.entries[k] for k in self.used}
+        self.corrupted = False
+        return problem
+
+    def save_documents_soon(self) -> None:
+        """Start writing the shards whose entries changed from a forked process, while this one
+        goes on (assembling the site, on the other core). Its files are written aside and stay
+        invisible until `save()` publishes them (renames, texts first), or `discard()` drops them
+        when the build fails. Only when every text to write is in memory (a deferred text is read
+        from the file being replaced: only `save()` may do that) and forking is safe."""
+        if self._soon is not None or not can_fork():
+            return
+        shards = {shard: entries for shard, entries in self._changed(self._by_shard()) if entries}
+        if not shards or not all(
+                isinstance(raw(doc.rendered, "html"), str) and isinstance(raw(doc.rendered, "toc_html"), str)
+                and isinstance(raw(doc, "body"), str) for entries in shards.values() for doc in entries.values()):
+            return
+        suffix = f".soon-{os.getpid()}"
+        try:
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # child: write, then leave without running any of the parent's cleanup
+            # No collections here: one would visit (and so copy) every object of the parent.
+            gc.disable()
+            status = 1
+            try:
+                for shard, entries in shards.items():
+                    self._write_shard(shard, entries, suffix)
+                status = 0
+            finally:
+                os._exit(status)
+        self._soon = (pid, shards, suffix)
+
+    def discard(self) -> None:
+        """Drop what `save_documents_soon` wrote (a failed build writes nothing, not even the cache)."""
+        self._publish_soon(publish=False)
+
+    def _publish_soon(self, publish: bool) -> str | None:
+        if self._soon is None:
+            return None
+        pid, shards, suffix = self._soon
+        self._soon = None
+        _, status = os.waitpid(pid, 0)
+        problem = None
+        for shard, entries in shards.items():
+            pairs = [(self.dir / f"{kind}-{shard}.bin{suffix}", self.dir / f"{kind}-{shard}.bin")
+                     for kind in ("texts", "documents")]  # texts first: see _write_shard
+            try:
+                if not (publish and status == 0):
+                    raise FileNotFoundError
+                for written, final in pairs:
+                    os.replace(written, final)
+                self.on_disk[shard] = set(entries)
+            except OSError as exc:  # not published: save() writes the shard itself
+                if publish and not isinstance(exc, FileNotFoundError):
+                    problem = f"{exc.strerror or exc}: {exc.filename2 or exc.filename}"
+                for written, _ in pairs:
+                    try:
+                        os.unlink(written)
+                    except OSError:
+                        pass
+        return problem
+
+    def _by_shard(self) -> dict[str, dict]:
         by_shard: dict[str, dict] = {}
         for key in self.used:
             by_shard.setdefault(_shard(key), {})[key] = self.entries[key]
-        shards = {shard: by_shard.get(shard, {}) for shard in SHARDS
-                  if set(by_shard.get(shard, {})) != self.on_disk.get(shard, set())}
-        memo = slugs.memo()
-        slug_count = sum(map(len, memo.values()))
-        sources = None
-        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
-            sources = {"stats": self.stats, "slugs": memo, "memos": self.memos}
-        # Texts still deferred are read from the files being replaced: only this process may do it.
-        if background and (shards or sources) and can_fork() and all(
-                isinstance(raw(doc.rendered, "html"), str) and isinstance(raw(doc.rendered, "toc_html"), str)
-                and isinstance(raw(doc, "body"), str) for entries in shards.values() for doc in entries.values()):
-            try:
-                pid = os.fork()
-            except OSError:
-                pid = None
-            if pid == 0:  # child: write, then leave without running any of the parent's cleanup
-                status = 1
-                try:
-                    self._write(shards, sources)
-                    status = 0
-                finally:
-                    os._exit(status)
-            if pid is not None:
-                self._saving = pid
-                shards = sources = None  # written by the child; the bookkeeping below is the same
-        if shards is not None:
-            self._write(shards, sources)
-        for shard, entries in self._written(by_shard):
-            self.on_disk[shard] = set(entries)
-        if self.stats != self.stats_on_disk or slug_count != self.slugs_on_disk or self.memos != self.memos_on_disk:
-            self.stats_on_disk = dict(self.stats)
-            self.slugs_on_disk = slug_count
-            self.memos_on_disk = dict(self.memos)
-        self.entries = {k: self.entries[k] for k in self.used}
-        self.corrupted = False
+        return by_shard
 
-    def _written(self, by_shard: dict[str, dict]):
+    def _changed(self, by_shard: dict[str, dict]):
+        """(shard, entries) of the shards whose entries differ from the shard's file."""
         for shard in SHARDS:
             entries = by_shard.get(shard, {})
             if set(entries) != self.on_disk.get(shard, set()):
                 yield shard, entries
 
-    def _write(self, shards: dict[str, dict], sources: dict | None) -> None:
-        for shard, entries in shards.items():
-            path = self.dir / f"documents-{shard}.bin"
-            texts_path = self.dir / f"texts-{shard}.bin"
-            if entries:
-                # Texts first (read from the old file if deferred, before it is replaced), then the
-                # entries that point into them: a crash in between leaves blobs whose CRC does not
-                # match, which are parsed again, never trusted.
-                blobs, stored, offset = [], {}, 0
-                for key, doc in entries.items():
-                    blob = _text_blob(doc)
-                    stored[key] = _pack_stored(doc, offset, len(blob), zlib.crc32(blob))
-                    blobs.append(blob)
-                    offset += len(blob)
-                _write_atomic(texts_path, blobs)
-                _dump(path, stored)
-            else:
-                for old in (path, texts_path):
-                    try:
-                        old.unlink()
-                    except FileNotFoundError:
-                        pass
-        if sources is not None:
-            _dump(self.dir / "sources.bin", sources)
-
-    def wait_saved(self) -> None:
-        """Wait for a background save. If it failed, the next save writes everything again (the
-        files it left are whole: each is replaced atomically, and checked when read)."""
-        pid, self._saving = self._saving, None
-        if pid is None:
+    def _write_shard(self, shard: str, entries: dict, suffix: str | None = None) -> None:
+        """Write a shard's texts then its entries; with `suffix`, as private files beside them."""
+        path = self.dir / f"documents-{shard}.bin"
+        texts_path = self.dir / f"texts-{shard}.bin"
+        if not entries:
+            for old in (path, texts_path):
+                try:
+                    old.unlink()
+                except FileNotFoundError:
+                    pass
             return
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            self.on_disk = {}
-            self.stats_on_disk = {"<unwritten>": ()}
+        # Texts first (read from the old file if deferred, before it is replaced), then the entries
+        # that point into them: a crash in between leaves blobs whose CRC does not match, which
+        # are parsed again, never trusted.
+        blobs, stored, offset = [], {}, 0
+        for key, doc in entries.items():
+            blob = _text_blob(doc)
+            stored[key] = _pack_stored(doc, offset, len(blob), zlib.crc32(blob))
+            blobs.append(blob)
+            offset += len(blob)
+        if suffix is None:
+            _write_atomic(texts_path, blobs)
+            _dump(path, stored)
+        else:
+            texts_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(texts_path.with_name(texts_path.name + suffix), "wb") as fh:
+                fh.writelines(blobs)
+            _dump(path.with_name(path.name + suffix), stored, atomic=False)
