@@ -270,7 +270,7 @@ class DocumentCache:
         self.memos_on_disk: dict[str, object] = {}
         self.corrupted = False
         self.loaded = False
-        self._soon: tuple | None = None  # (pid, shards, suffix) of save_documents_soon
+        self._soon: tuple | None = None  # (pid, shards, suffix, made_dir) of save_documents_soon
 
     # Loading ---------------------------------------------------------------------------------
     def load(self) -> "DocumentCache":
@@ -390,6 +390,7 @@ class DocumentCache:
                 and isinstance(raw(doc, "body"), str) for entries in shards.values() for doc in entries.values()):
             return
         suffix = f".soon-{os.getpid()}"
+        made_dir = not self.dir.is_dir()  # a failed build must not leave even an empty cache folder
         try:
             pid = os.fork()
         except OSError:
@@ -404,7 +405,7 @@ class DocumentCache:
                 status = 0
             finally:
                 os._exit(status)
-        self._soon = (pid, shards, suffix)
+        self._soon = (pid, shards, suffix, made_dir)
 
     def discard(self) -> None:
         """Drop what `save_documents_soon` wrote (a failed build writes nothing, not even the cache)."""
@@ -413,7 +414,7 @@ class DocumentCache:
     def _publish_soon(self, publish: bool) -> str | None:
         if self._soon is None:
             return None
-        pid, shards, suffix = self._soon
+        pid, shards, suffix, made_dir = self._soon
         self._soon = None
         _, status = os.waitpid(pid, 0)
         problem = None
@@ -434,6 +435,11 @@ class DocumentCache:
                         os.unlink(written)
                     except OSError:
                         pass
+        if made_dir and not publish:
+            try:
+                os.rmdir(self.dir)
+            except OSError:
+                pass  # not empty: something else was written there
         return problem
 
     def _by_shard(self) -> dict[str, dict]:
