@@ -70,8 +70,13 @@ def _extensions(lang: str) -> tuple[list, dict]:
 _INSTANCES: dict[str, markdown.Markdown] = {}
 
 
+def _engine_lang(lang: str) -> str:
+    """The language an engine is made for: its typography ("other": apostrophes and ellipses only)."""
+    return lang if lang in ("fr", "en") else "other"
+
+
 def _instance(lang: str) -> markdown.Markdown:
-    key = lang if lang in ("fr", "en") else "other"
+    key = _engine_lang(lang)
     md = _INSTANCES.get(key)
     if md is None:
         md = _INSTANCES[key] = new_engine(key)
@@ -83,8 +88,12 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
     reference the shortcuts are tested against)."""
     exts, configs = _extensions(lang)
     md = markdown.Markdown(extensions=exts, extension_configs=configs, output_format="html")
+    # What a document holds, noted once per document by render_markdown for the shortcuts.
     md.ck_source = ""
     md.ck_admonition = False
+    md.ck_toc_marker = False
+    toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+    md.ck_marker = getattr(toc, "marker", "") or ""
     if shortcuts:
         if _FastInlineProcessor is not None:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
@@ -127,14 +136,14 @@ def _cheaper_lookups(md: markdown.Markdown) -> None:
     from markdown.util import Registry
 
     class InOrder(Registry):
-        _order: list | None = None
+        _order: list = []
         _order_key: tuple = ()
 
         def __iter__(self):
-            key = (len(self._data), self._is_sorted)
-            if self._order is None or key != self._order_key or not self._is_sorted:
-                self._order = list(super().__iter__())
-                self._order_key = (len(self._data), self._is_sorted)
+            # Registering unsorts the registry (and a removal changes its size): list it again.
+            if (len(self._data), self._is_sorted) != self._order_key:
+                self._order = list(super().__iter__())  # sorts it
+                self._order_key = (len(self._data), True)
             return iter(self._order)
 
     stock = md.parser.blockprocessors
@@ -200,7 +209,7 @@ def _skip_idle_passes(md: markdown.Markdown) -> None:
         toc = md.treeprocessors["toc"]
         if getattr(toc, "marker", None):
             replace = toc.replace_marker
-            toc.replace_marker = lambda root, elem: replace(root, elem) if toc.marker in md.ck_source else None
+            toc.replace_marker = lambda root, elem: replace(root, elem) if md.ck_toc_marker else None
         _cheaper_toc(md, toc)
 
 
@@ -233,7 +242,7 @@ def _cheaper_toc(md: markdown.Markdown, toc) -> None:
         out.append("</ul>")
 
     def cheap(doc) -> None:
-        direct = not (toc.marker and toc.marker in md.ck_source)
+        direct = not md.ck_toc_marker
         toc.build_toc_div = (lambda tokens: empty) if direct else build_tree
         try:
             run(doc)
@@ -384,6 +393,7 @@ def render_markdown(body: str, lang: str) -> RenderedMarkdown:
     md.reset()
     md.ck_source = body
     md.ck_admonition = "!!!" in body  # once per document, not once per block
+    md.ck_toc_marker = bool(md.ck_marker) and md.ck_marker in body
     html = md.convert(body)
     excerpt = html.split(MORE_MARKER, 1)[0].strip() if MORE_MARKER in html else None
     m = _FIRST_PARAGRAPH.search(html)
@@ -402,7 +412,7 @@ _PLAIN_INLINE = re.compile(r"(?!\d+[.)])[^\W_][^\\`*_\[\]<>&#|{}~^=+\x00-\x1f\x7
 def render_inline(text: str, lang: str) -> str:
     """A one-paragraph Markdown string (summary, bio line) -> HTML without the <p> wrapper."""
     if _PLAIN_INLINE.fullmatch(text) and "  " not in text:
-        return typeset(text, lang if lang in ("fr", "en") else "other")
+        return typeset(text, _engine_lang(lang))
     html = render_markdown(text, lang).html.strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
