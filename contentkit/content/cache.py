@@ -190,11 +190,22 @@ def _dump(path: Path, obj, atomic: bool = True) -> None:
         payload = b"M" + marshal.dumps((FORMAT, obj))
     except ValueError:  # an unusual type (a str subclass...): pickle this file instead
         payload = b"P" + pickle.dumps((FORMAT, obj), protocol=pickle.HIGHEST_PROTOCOL)
+    _write_parts(path, [MAGIC, _checksum(payload), payload], atomic)
+
+
+def _write_parts(path: Path, parts: list, atomic: bool = True) -> None:
+    """`parts` into `path`: atomically (a temporary file renamed), or straight into a private file."""
     if atomic:
-        _write_atomic(path, [MAGIC, _checksum(payload), payload])
-    else:
-        with open(path, "wb") as fh:
-            fh.writelines([MAGIC, _checksum(payload), payload])
+        _write_atomic(path, parts)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.writelines(parts)
+
+
+def _os_problem(exc: OSError, where: Path) -> str:
+    """What went wrong and on which file (the destination of a failed rename)."""
+    return f"{exc.strerror or exc}: {exc.filename2 or exc.filename or where}"
 
 
 def _write_atomic(path: Path, parts: list) -> None:
@@ -371,7 +382,7 @@ class DocumentCache:
                 self.slugs_on_disk = slug_count
                 self.memos_on_disk = dict(self.memos)
         except OSError as exc:
-            problem = f"{exc.strerror or exc}: {exc.filename or self.dir}"
+            problem = _os_problem(exc, self.dir)
         self.entries = {k: self.entries[k] for k in self.used}
         self.corrupted = False
         return problem
@@ -417,24 +428,26 @@ class DocumentCache:
         pid, shards, suffix, made_dir = self._soon
         self._soon = None
         _, status = os.waitpid(pid, 0)
+        ready = publish and status == 0
         problem = None
         for shard, entries in shards.items():
             pairs = [(self.dir / f"{kind}-{shard}.bin{suffix}", self.dir / f"{kind}-{shard}.bin")
                      for kind in ("texts", "documents")]  # texts first: see _write_shard
-            try:
-                if not (publish and status == 0):
-                    raise FileNotFoundError
-                for written, final in pairs:
-                    os.replace(written, final)
-                self.on_disk[shard] = set(entries)
-            except OSError as exc:  # not published: save() writes the shard itself
-                if publish and not isinstance(exc, FileNotFoundError):
-                    problem = f"{exc.strerror or exc}: {exc.filename2 or exc.filename}"
-                for written, _ in pairs:
-                    try:
-                        os.unlink(written)
-                    except OSError:
-                        pass
+            if ready:
+                try:
+                    for written, final in pairs:
+                        os.replace(written, final)
+                    self.on_disk[shard] = set(entries)
+                    continue
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    problem = _os_problem(exc, self.dir)
+            for written, _ in pairs:  # not published: save() writes the shard itself
+                try:
+                    os.unlink(written)
+                except OSError:
+                    pass
         if made_dir and not publish:
             try:
                 os.rmdir(self.dir)
@@ -475,11 +488,7 @@ class DocumentCache:
             stored[key] = _pack_stored(doc, offset, len(blob), zlib.crc32(blob))
             blobs.append(blob)
             offset += len(blob)
-        if suffix is None:
-            _write_atomic(texts_path, blobs)
-            _dump(path, stored)
-        else:
-            texts_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(texts_path.with_name(texts_path.name + suffix), "wb") as fh:
-                fh.writelines(blobs)
-            _dump(path.with_name(path.name + suffix), stored, atomic=False)
+        if suffix is not None:
+            texts_path, path = (p.with_name(p.name + suffix) for p in (texts_path, path))
+        _write_parts(texts_path, blobs, atomic=suffix is None)
+        _dump(path, stored, atomic=suffix is None)
