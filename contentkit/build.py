@@ -367,12 +367,6 @@ def _render_slice(bounds: tuple[int, int]) -> list:
     return [_render_one(to_render[i], writer, config) for i in range(*bounds)]
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() and can_fork()
-
-
 def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: int | None,
             progress, warm=None) -> list:
     """Render and stage every planned file of `to_render`; the template problems, once each.
@@ -392,7 +386,7 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
         if progress:
             progress(done, total)
 
-    if workers > 1 and total >= RENDER_PARALLEL_THRESHOLD and _can_fork():
+    if workers > 1 and total >= RENDER_PARALLEL_THRESHOLD and can_fork():
         import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

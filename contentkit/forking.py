@@ -7,5 +7,5 @@ import threading
 
 def can_fork() -> bool:
     """Forking a process that runs other threads (the preview server) can deadlock the child, and
-    some platforms cannot fork at all."""
+    some platforms cannot fork at all (where os.fork exists, multiprocessing offers "fork" too)."""
     return hasattr(os, "fork") and threading.active_count() == 1

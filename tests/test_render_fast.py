@@ -258,7 +258,7 @@ def test_staging_writer_makes_each_folder_once(tmp_path, monkeypatch):
 def test_output_does_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
     root = make_site(tmp_path / "src", posts=30)
     monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(build_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(build_mod, "can_fork", lambda: True)
     snaps = []
     for workers in (1, 2, 3):
         out = tmp_path / f"out-{workers}"
@@ -272,7 +272,7 @@ def test_output_does_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
 def forked(monkeypatch):
     """Render with forked workers even for a small site (Planner.warm runs first)."""
     monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(build_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(build_mod, "can_fork", lambda: True)
 
 
 @pytest.mark.parametrize("card", ["{{ a.title | no_such_filter }}", "{{ a.title }}{{ a.nothing.more() }}"])

@@ -98,9 +98,9 @@ def _pool_context():
     server) can deadlock the child: use forkserver there."""
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and can_fork():
+    if can_fork():
         return multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
