@@ -567,11 +567,10 @@ def _link_series(site: Site) -> None:
 
 
 def _attach_topics(site: Site, log: ProblemLog) -> None:
-    cfg = site.config
     for topic in site.topics:
-        term = (site.categories.terms.get(topic.slug) if cfg.builds("category") else None) or \
-            (site.tags.terms.get(topic.slug) if cfg.builds("tag") else None)
-        if term is None and (site.categories.terms.get(topic.slug) or site.tags.terms.get(topic.slug)):
+        matching = [t for t in (site.categories.terms.get(topic.slug), site.tags.terms.get(topic.slug)) if t]
+        term = next((t for t in matching if site.config.builds(t.kind)), None)  # a category first
+        if term is None and matching:
             log.warning(topic.source, f"topic hub '{topic.slug}' is not published: its term has no page "
                         "(disable_kinds)", "remove the tag/category kind from disable_kinds to publish it", 1)
             continue

@@ -103,6 +103,10 @@ class Planner:
                 for fmt in ("atom", "rss") if self.cfg.builds(fmt)]
         return feeds
 
+    def term_has_feeds(self, kind: str) -> bool:
+        """Whether the terms of a taxonomy have their own feeds (years never do)."""
+        return kind != "year" and self.cfg.builds("term_feed")
+
     def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
         items = articles[: self.cfg.feed_items]
         for fmt in ("atom", "rss"):
@@ -122,8 +126,8 @@ class Planner:
         term = context.get("term")
         if term is not None and not self.cfg.paginate_terms:
             per = max(1, len(articles))
-        feeds = self.feeds_for(base_url if term is None or self.cfg.builds("term_feed") and term.kind != "year"
-                               else self.root)
+        own = term is None or self.term_has_feeds(term.kind)  # the home's feeds are the site's
+        feeds = self.feeds_for(base_url if own else self.root)
         pages = max(1, math.ceil(len(articles) / per))
         for n in range(1, pages + 1):
             url = base_url if n == 1 else f"{base_url}page/{n}/"
@@ -136,7 +140,7 @@ class Planner:
                            term=context.get("term"), noindex=False)
             self.page(url, template, deps + (n, pages, len(articles), [a.fingerprint for a in chunk]),
                       articles=chunk, pagination=pagination, meta=meta, title=title, feeds=feeds,
-                      own_feed=feeds[0] if feeds and feeds[0].url.startswith(base_url) else None, **context)
+                      own_feed=feeds[0] if own and feeds else None, **context)
 
     # -------------------------------------------------------------------------------------
     def plan(self) -> "Planner":
@@ -163,7 +167,7 @@ class Planner:
                 description = term.topic.summary if term.topic else t(f"{label}_description", name=term.name)
                 self.listing(term.url, "term.html", term.articles, title, description,
                              (label, term.name, term.topic.fingerprint if term.topic else None), term=term)
-                if tax.kind != "year" and cfg.builds("term_feed"):
+                if self.term_has_feeds(tax.kind):
                     self.feed(term.articles, f"{cfg.title} – {term.name}", term.url, description)
             index_title = t(f"{label}_index_title")
             self.page(tax.base_url, "terms.html", (label, [(x.slug, x.name, len(x.articles)) for x in terms]),
@@ -196,7 +200,7 @@ class Planner:
             self.listing(term.url, "author.html", term.articles, title, description,
                          ("author", person.fingerprint, [_brief(i) for i in person.interviews]),
                          term=term, author=person)
-            if cfg.builds("term_feed"):
+            if self.term_has_feeds("author"):
                 self.feed(term.articles, f"{cfg.title} – {person.name}", term.url, description)
         team = [a for a in site.authors.values() if not a.hide_from_team and not a.generated]
         team.sort(key=lambda p: (-len(p.articles), p.name.casefold()))
