@@ -192,17 +192,17 @@ class PartialMemo:
         return self._usable
 
     def render(self, ctx: jinja2.runtime.Context, value) -> Markup:
-        if not self:  # called although not memoizable: the article and the page's variables
-            return Markup(self.env.get_template(self.template).render(ctx.get_all(), **{self.var: value}))
         glob = self.env.globals
-        if any(ctx.resolve_or_missing(n) is not glob.get(n) for n in self._names):
-            # The page defines a variable that hides a global the partial reads: render it the
-            # way an include would, with the page's variables (it then shows what they say).
+        # Called although not memoizable, or the page defines a variable that hides a global the
+        # partial reads: render it the way an include would, with the page's variables.
+        if not self or any(ctx.resolve_or_missing(n) is not glob.get(n) for n in self._names):
             return Markup(self.env.get_template(self.template).render(ctx.get_all(), **{self.var: value}))
+        html = self._cached(value)
+        return html if html is not None else self._render(value)
+
+    def _cached(self, value) -> Markup | None:
         hit = self._memo.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        return self._render(value)
+        return hit[1] if hit is not None and hit[0] is value else None
 
     def _render(self, value) -> Markup:
         html = Markup(self.env.get_template(self.template).render({self.var: value}))
@@ -225,8 +225,7 @@ class PartialMemo:
             return
         try:
             for value in values:
-                hit = self._memo.get(id(value))
-                if hit is None or hit[0] is not value:
+                if self._cached(value) is None:
                     self._render(value)
         except Exception:  # noqa: BLE001
             pass
