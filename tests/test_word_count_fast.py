@@ -20,6 +20,7 @@ from contentkit.content.frontmatter import decode_source, split_front_matter
 from contentkit.content.markdown import render_markdown
 from contentkit.content.reader import count_prose_words
 from contentkit.text import count_prose_words_fast, count_words, prose_blocks
+from tests.test_text import RENDERED as TEXT_SAMPLE
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 LANGS = ("fr", "en", "fr_CA", "de")
@@ -74,40 +75,23 @@ def test_rendered_corpus_never_needs_the_reference(corpus_html, monkeypatch):
 
 # ------------------------------------------------------------------ (b) hand-written edge cases
 
-RENDERED = """
-<div class="toc"><ul><li><a href="#titre-un">Titre un</a></li></ul></div>
-<h2 id="titre-un">Titre un<a class="headerlink" href="#titre-un" title="Permanent link">&para;</a></h2>
+# test_text's rendered article, plus a heading with its anchor, a list nested three deep and a
+# second kind of highlighted code; with and without its bare URLs.
+EXTRAS = """
 <h3 id="deux">Deux<a class="heading-anchor" href="#deux" title="Lien">#</a></h3>
-<p>Un paragraphe avec une note<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>
-et du <code>code_inline()</code> ici. Voir la suite.</p>
-<div class="admonition note">
-<p class="admonition-title">Attention</p>
-<p>Texte d'avertissement.</p>
-</div>
-<ul>
-<li>item un<ul>
+<ul><li>item<ul>
 <li>sous-item<ol><li>sous-sous-item</li></ol></li>
 </ul>
-</li>
-<li><p>item deux</p></li>
-</ul>
-<table><thead><tr><th>Année</th></tr></thead><tbody><tr><td>Chiffre 1&#160;234</td></tr></tbody></table>
-<div class="codehilite"><pre><span></span><code><span class="nb">print</span>(x)</code></pre></div>
+</li></ul>
 <div class="highlight"><pre><code>more code</code></pre></div>
-<dl><dt>Terme</dt><dd>Définition.</dd></dl>
-<blockquote><p>Citation. Deuxième phrase.</p></blockquote>
-<script>var tracking = "secret words";</script><style>p { color: red }</style>
-<p><img src="a.png" alt="texte alternatif"><svg><text>dessin</text></svg>
-<iframe src="v.html">vidéo</iframe>Légende visible</p>
-<div class="footnote"><hr /><ol><li id="fn:1">
-<p>La note de bas de page.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p>
-</li></ol></div>
 """
+RENDERED = TEXT_SAMPLE + EXTRAS
+RENDERED_WITHOUT_URLS = RENDERED.replace("Voir https://exemple.fr/page. Ou www.exemple.fr, enfin.", "Voir la suite.")
 
 FRAGMENTS = [
     # empty and blank
     "", " ", "\n\t ", "<p></p>", "<!-- seul -->", "<p>   </p>", "<br>", "&nbsp;",
-    RENDERED,
+    RENDERED, RENDERED_WITHOUT_URLS,
     # every dropped tag, with text after it that still counts
     *(f"<p>avant<{tag}>caché mot</{tag}>après suite</p>" for tag in sorted(ck_text._DROP_TAGS)),
     "<p>a<table><tr><td>cellule</td></tr></table>b</p>", "<table><caption>Légende</caption></table>",
