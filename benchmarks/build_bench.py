@@ -360,11 +360,12 @@ def cpu_probe() -> float:
 def fs_type(path: Path) -> str:
     """The file system holding `path` (from /proc/mounts: the longest mount point above it)."""
     best, kind = "", "?"
+    where = str(path.resolve())
     try:
         with open("/proc/mounts") as fh:
             for line in fh:
                 parts = line.split()
-                if len(parts) > 2 and str(path.resolve()).startswith(parts[1].rstrip("/") + "/") \
+                if len(parts) > 2 and where.startswith(parts[1].rstrip("/") + "/") \
                         and len(parts[1]) > len(best):
                     best, kind = parts[1], parts[2]
     except OSError:
