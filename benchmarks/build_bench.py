@@ -360,7 +360,7 @@ def cpu_probe() -> float:
 def fs_type(path: Path) -> str:
     """The file system holding `path` (from /proc/mounts: the longest mount point above it)."""
     best, kind = "", "?"
-    where = str(path.resolve())
+    where = str(path.resolve()).rstrip("/") + "/"  # a mount point holds itself
     try:
         with open("/proc/mounts") as fh:
             for line in fh:
