@@ -22,7 +22,7 @@ from ..config import SAFE_LOADER, SiteConfig
 from ..errors import ContentError
 
 _SCROLLER = re.compile(r"<(pre|table)(?=[\s>])(?![^>]*\stabindex=)")
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"  # package data
 
 
 def theme_dir(config: SiteConfig) -> Path:
