@@ -12,13 +12,17 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Problem:
-    """A located message: an error stops the build, a warning does not."""
+    """A located message: an error stops the build, a warning does not.
+
+    `code` is a stable identifier of the kind of problem (`broken-link`, `image-alt`...), set by the
+    editor checks (`contentkit check`) so that scripts can filter on it; empty when not classified."""
 
     file: str  # path relative to the site folder when possible
     message: str
     hint: str = ""
     line: int | None = None
     severity: str = "error"  # "error" | "warning"
+    code: str = ""
 
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -30,8 +34,11 @@ class Problem:
         return text
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "severity": self.severity,
-                "message": self.message, "hint": self.hint}
+        data = {"file": self.file, "line": self.line, "severity": self.severity}
+        if self.code:
+            data["code"] = self.code
+        data.update(message=self.message, hint=self.hint)
+        return data
 
 
 class ContentError(Exception):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Debian c
 
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
-    from contentkit.analytics.command import analyze
+    from contentkit.commands.analyze import analyze
 
     out = tmp_path_factory.mktemp("reports")
     result = CliRunner().invoke(analyze, ["--root", str(ROOT), "--output", str(out), "--no-cache"],

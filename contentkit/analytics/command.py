@@ -1,6 +1,7 @@
 """`contentkit analyze`: readability and topic depth of every article, written to reports/.
 
-cli.py registers the click command object `analyze` defined here.
+The click command `analyze` is in contentkit/commands/analyze.py; this module holds what it runs
+and the hooks other parts plug into.
 
 Structure (so that later parts extend it without rewriting it):
 
@@ -14,19 +15,15 @@ its options to `TRAFFIC_OPTIONS` and its enricher to `ENRICHERS`.
 """
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
-from rich.console import Console
-
 from contentkit.analytics.article_report import AnalysisCache, AnalysisReport, analyze_site
-from contentkit.analytics.outputs import Column, print_table, write_outputs
+from contentkit.analytics.outputs import Column
 from contentkit.assemble import BuildOptions
-from contentkit.errors import BuildFailed, ProblemLog
+from contentkit.build import load_site
+from contentkit.errors import ProblemLog
 from contentkit.model import Site
 
 Enricher = Callable[[AnalysisReport, Site, dict[str, Any]], list[Column]]
@@ -49,8 +46,6 @@ AFTER_OUTPUTS.append(_traffic.after_outputs)
 def run_analysis(root: Path, drafts: bool = False, use_cache: bool = True,
                  workers: int | None = None) -> tuple[Site, AnalysisReport, ProblemLog]:
     """Load the site and analyse it (what the command does before writing anything)."""
-    from contentkit.build import load_site
-
     log = ProblemLog()
     options = BuildOptions(drafts=drafts, future=drafts)  # unpublished includes scheduled posts
     site = load_site(Path(root), options, log, use_cache=use_cache, workers=workers)
@@ -59,63 +54,3 @@ def run_analysis(root: Path, drafts: bool = False, use_cache: bool = True,
     if cache is not None:
         cache.save()
     return site, report, log
-
-
-def _with_options(options: list[Callable]) -> Callable:
-    def decorate(f):
-        for option in reversed(options):
-            f = option(f)
-        return f
-    return decorate
-
-
-@click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The site folder (holds content/ and contentkit.yml).")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for articles.csv and analysis.json (default: reports/ in the site folder).")
-@click.option("--drafts", is_flag=True, help="Also analyse posts that are not published yet.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write .contentkit-cache/.")
-@click.option("--workers", type=int, default=None,
-              help="Worker processes (default: CPU count).")
-@_with_options(TRAFFIC_OPTIONS)
-def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, workers: int | None,
-            **extension_options: Any) -> None:
-    """Readability and topic depth of every article → reports/articles.csv, analysis.json.
-
-    Scores are conventions to discuss, not verdicts: see docs/analytics.md for every definition.
-    """
-    from contentkit.cli import print_problems
-
-    err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False)
-    started = time.perf_counter()
-    try:
-        site, report, log = run_analysis(root, drafts=drafts, use_cache=not no_cache,
-                                         workers=workers)
-    except BuildFailed as exc:
-        print_problems(exc.problems)
-        err.print(f"[bold red]Analysis failed: {len(exc.problems)} content error(s).[/]")
-        sys.exit(1)
-    if log.warnings:
-        err.print(f"{len(log.warnings)} content warning(s) (`contentkit build --verbose` lists them).")
-
-    options = {"root": root, "output": output, "drafts": drafts, "no_cache": no_cache,
-               "workers": workers, **extension_options}
-    extra_columns: list[Column] = []
-    for enrich in ENRICHERS:
-        extra_columns += enrich(report, site, options) or []
-
-    out_dir = output if output is not None else site.config.root / "reports"
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
-    paths = write_outputs(report, out_dir, extra_columns)
-    print_table(report, out, [c for c in extra_columns
-                              if c.name in options.get("table_columns", ())])
-    for hook in AFTER_OUTPUTS:
-        paths += hook(report, site, options, out_dir, out) or []
-    if not report.articles:
-        out.print("No article to analyse" + ("" if drafts else " (use --drafts to include unpublished posts)")
-                  + ".")
-    out.print(f"Wrote {', '.join(str(p) for p in paths)} in {time.perf_counter() - started:.1f} s.",
-              markup=False, highlight=False)

@@ -6,14 +6,5 @@
     slugs.py     `content/.slugs.yml`: old URLs of a post become redirects automatically
     links.py     UTM parameters on feed links, rel/UTM on outbound links in article HTML
 
-`status` (the click command registered by cli.py) is loaded lazily: render/ and assemble.py import
-the helpers here, and the command imports the build pipeline.
+The `status` click command is in contentkit/commands/status.py.
 """
-from __future__ import annotations
-
-
-def __getattr__(name: str):
-    if name == "status":
-        from .command import status
-        return status
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

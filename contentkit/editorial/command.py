@@ -4,15 +4,13 @@ Who is writing what, what waits for review or approval, what goes live when (and
 into replays), from the same content model as the build (`load_site` in preview mode, so every
 state is seen). `--format json` gives the same for scripts and dashboards. The exit status is 1
 when the content has errors (e.g. `status: scheduled` without `approved_by`), so CI can use it.
+
+This module holds the data (`pipeline`) and the tables (`print_tables`); the click command is in
+contentkit/commands/status.py.
 """
 from __future__ import annotations
 
-import json
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
-
-import click
 
 from ..model import STATUSES, Article, Site
 from .schedule import event_phase, event_switch, upcoming_changes
@@ -183,46 +181,3 @@ def print_tables(site: Site, data: dict) -> None:
                       f"({nxt['at_utc']}, {_delta(now, at)}): “{nxt['title']}” {what}.")
     else:
         console.print("No rebuild pending: nothing is scheduled and no event page will change.")
-
-
-@click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The site folder (holds content/ and contentkit.yml).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--published", type=int, default=5, show_default=True,
-              help="How many recently published posts to list.")
-@click.option("--now", "now_text", default=None,
-              help="Show the pipeline as of this date (e.g. 2026-05-04 09:00, in the site timezone).")
-def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
-    """Print the editorial pipeline: who writes what, what waits for review, what goes live when."""
-    from ..assemble import BuildOptions
-    from ..build import load_site
-    from ..cli import print_problems
-    from ..config import load_config
-    from ..dates import DateError, parse_date
-    from ..errors import BuildFailed, ProblemLog
-
-    log = ProblemLog()
-    now = None
-    if now_text:
-        try:
-            now = parse_date(now_text, load_config(root).tz)
-        except DateError as exc:
-            raise click.BadParameter(str(exc), param_hint="--now") from None
-    try:
-        site = load_site(root, BuildOptions(preview=True, now=now), log)
-    except BuildFailed as exc:
-        print_problems(exc.problems)
-        sys.exit(1)
-    data = pipeline(site, log.errors, published)
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        print_tables(site, data)
-        if log.errors:
-            print_problems(log.errors)
-        if log.warnings:
-            click.echo(f"{len(log.warnings)} warning(s): run `contentkit check` or `contentkit build` "
-                       "to see them.", err=True)
-    if log.errors:
-        sys.exit(1)

@@ -5,16 +5,19 @@ import os
 import signal
 import sys
 import threading
+
+import webbrowser
 from pathlib import Path
 
 import click
 
 from ..errors import Problem
+from ..serve.server import PortInUse, PreviewServer, _is_loopback
+from .terminal import console, print_problems, root_option
 
 
 class RichReporter:
     def __init__(self) -> None:
-        from ..cli import console
         self.console = console
 
     def info(self, text: str) -> None:
@@ -27,13 +30,11 @@ class RichReporter:
         self.console.print(text, style="bold red", markup=False, highlight=False, soft_wrap=True)
 
     def problems(self, problems: list[Problem]) -> None:
-        from ..cli import print_problems
         print_problems(problems)
 
 
 @click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="The site folder (holds content/ and contentkit.yml).")
+@root_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on; when taken, the next free one is used (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -47,8 +48,6 @@ class RichReporter:
 def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: bool, workers: int | None,
           search: bool, verbose: bool) -> None:
     """Preview the site with drafts and future posts; pages reload as you save."""
-    from .server import PortInUse, PreviewServer
-
     reporter = RichReporter()
     if not (root / "contentkit.yml").is_file() and not (root / "contentkit.yaml").is_file() \
             and not (root / "content").is_dir():
@@ -87,13 +86,12 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
             sys.exit(1)
         if port and actual != port:
             reporter.warn(f"Port {port} is in use; using {actual} instead.")
-        if not host or not _loopback(host):
+        if not host or not _is_loopback(host):
             reporter.warn(f"Listening on {host or 'all interfaces'}: anyone on your network can see drafts.")
         reporter.info("Building the preview (drafts and future posts included)…")
         server.start()
         reporter.info(f"Preview: {server.url}  (watching {len(server.watcher.watched)} folder(s); Ctrl-C to stop)")
         if open_browser:
-            import webbrowser
             webbrowser.open(server.url)
         while not stop.wait(0.5):
             pass
@@ -104,7 +102,3 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
             signal.signal(sig, handler)
     reporter.info("Preview stopped.")
 
-
-def _loopback(host: str) -> bool:
-    from .server import _is_loopback
-    return _is_loopback(host)
