@@ -152,7 +152,7 @@ def stages(root: Path) -> dict[str, tuple[float, float]]:
     """In-process timings of what `analyze` itself does (this issue's part), cold then warm."""
     from contentkit.analytics.article_report import AnalysisCache, analyze_site
     from contentkit.analytics.outputs import write_outputs
-    from contentkit.assemble import BuildOptions
+    from contentkit.model import BuildOptions
     from contentkit.build import load_site
 
     times: dict[str, tuple[float, float]] = {}

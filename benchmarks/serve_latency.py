@@ -300,7 +300,7 @@ def profile_incremental(n: int, workdir: Path, runs: int = 7, top: int = 12) -> 
     import pstats
 
     from contentkit import build as B
-    from contentkit.assemble import BuildOptions
+    from contentkit.model import BuildOptions
 
     root = workdir / f"profile-{n}"
     posts = generate_site(root, n)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from html import unescape
 
 from .slugs import slugify
@@ -24,8 +22,9 @@ from .text import reading_time_minutes
 from .dates import DateError, filename_date, parse_date
 from .deferred import raw
 from .errors import ContentError, ProblemLog
-from .model import (AUTHOR_ROLES, STATUSES, Article, Author, Event, Series, Site, Taxonomy, Term,
-                    fingerprint)
+from .model import (AUTHOR_ROLES, STATUSES, Article, Author, BuildOptions, Event, Series, Site,
+                    Taxonomy, Term, fingerprint)
+from .urls import output_path, rooted_links, safe_url_path
 
 KNOWN_KEYS = {
     "title", "date", "updated", "lastmod", "modified", "author", "authors", "tags", "category",
@@ -36,18 +35,6 @@ KNOWN_KEYS = {
 PROFILE_HOSTS = {"twitter": "https://twitter.com/", "github": "https://github.com/",
                  "linkedin": "https://www.linkedin.com/in/"}
 _TAG_RE = re.compile(r"<[^>]+>")
-_RELATIVE_URL = re.compile(r'(\s(?:src|href))="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)([^"]*)"')
-
-
-@dataclass
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    preview: bool = False  # `contentkit serve`: everything visible, marked as such
-    now: datetime | None = None
-
-    def at(self) -> datetime:
-        return self.now or datetime.now(timezone.utc)
 
 
 def plain_text(html: str) -> str:
@@ -59,37 +46,6 @@ def shorten(text: str, limit: int = 160) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.!? \u00a0\u202f")
     return cut + "…"
-
-
-def rooted_links(html: str, base_url: str) -> str:
-    """Relative src/href -> root-relative, so an excerpt shown elsewhere keeps its images."""
-    if 'src="' not in html and 'href="' not in html:
-        return html
-    return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}="{posixpath.normpath(base_url + m.group(2))}'
-                             f'{"/" if m.group(2).endswith("/") else ""}"', html)
-
-
-def safe_url_path(value: str) -> str | None:
-    """A root-relative URL path that cannot leave the output folder, or None."""
-    value = value.strip()
-    if not value or "\\" in value or "\x00" in value:
-        return None
-    if not value.startswith("/"):
-        value = "/" + value
-    # (a path starting with "/" always has parts: no need to build a PurePosixPath to check that)
-    if any(p in ("..", ".") for p in value.split("/")):
-        return None
-    return value
-
-
-def output_path(url_path: str) -> str:
-    """'/2015/x/' -> '2015/x/index.html'; '/old.html' -> 'old.html'; '/old' -> 'old/index.html'."""
-    rel = url_path.lstrip("/")
-    if rel == "" or rel.endswith("/"):
-        return rel + "index.html"
-    if "." in rel.rsplit("/", 1)[-1]:
-        return rel
-    return rel + "/index.html"
 
 
 class Assembler:

@@ -26,7 +26,8 @@ import jinja2
 import jinja2.compiler
 
 from . import __version__
-from .assemble import RELATED_MEMO, BuildOptions, assemble_site
+from .assemble import RELATED_MEMO, assemble_site
+from .model import BuildOptions
 from .config import SiteConfig, load_config
 from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,17 @@ from .deferred import deferrable
 # Editorial workflow. `draft: true` in front matter maps to "writing".
 STATUSES = ("idea", "writing", "review", "approved", "scheduled", "published")
 AUTHOR_ROLES = ("staff", "guest", "interviewee")
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    preview: bool = False  # `contentkit serve`: everything visible, marked as such
+    now: datetime | None = None
+
+    def at(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
 
 
 @dataclass(eq=False)  # identity: objects reference each other

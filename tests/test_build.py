@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site
 
 from .conftest import run_cli

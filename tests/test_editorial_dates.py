@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site, load_site
 from contentkit.dates import parse_date
 from contentkit.errors import BuildFailed, ProblemLog

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import icalendar
 from lxml import html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import BuildState, build_site
 
 UTC = timezone.utc

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 from lxml import html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site
 from contentkit.editorial.links import outbound_links
 

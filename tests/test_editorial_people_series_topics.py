@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from lxml import html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import yaml
 from lxml import html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site
 from contentkit.errors import BuildFailed
 

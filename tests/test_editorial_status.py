@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from click.testing import CliRunner
 from lxml import html
 
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import build_site
 from contentkit.cli import main
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from contentkit import build as build_mod
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import BuildState, build_site
 from contentkit.content import cache as cache_mod
 from contentkit.content import loader

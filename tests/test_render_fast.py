@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from contentkit import build as build_mod
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import BuildState, build_site
 from contentkit.render import env as env_mod
 from contentkit.render.env import BUILTIN_THEMES
@@ -397,7 +397,7 @@ def test_absolute_links_same_as_the_attribute_regexes():
     import random
     import re
 
-    from contentkit.assemble import rooted_links
+    from contentkit.urls import rooted_links
     from contentkit.render.feeds import absolute_links
 
     in_page, rooted = re.compile(r'(\s(?:src|href))="(?=[#?])'), re.compile(r'(\s(?:src|href))="/(?!/)')

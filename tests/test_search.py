@@ -216,7 +216,7 @@ def test_index_is_made_in_staging_before_the_swap_and_kept_by_unchanged_builds(m
 
 def test_preview_builds_have_search_only_when_asked(make_site):
     """`contentkit serve` builds with search off (override), `serve --search` with it on."""
-    from contentkit.assemble import BuildOptions
+    from contentkit.model import BuildOptions
 
     root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
     build_site(root, root / "off", BuildOptions(preview=True), use_cache=False, search=False)

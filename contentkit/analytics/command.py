@@ -21,7 +21,7 @@ from typing import Any
 
 from contentkit.analytics.article_report import AnalysisCache, AnalysisReport, analyze_site
 from contentkit.analytics.outputs import Column
-from contentkit.assemble import BuildOptions
+from contentkit.model import BuildOptions
 from contentkit.build import load_site
 from contentkit.errors import ProblemLog
 from contentkit.model import Site

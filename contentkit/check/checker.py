@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..assemble import BuildOptions
+from ..model import BuildOptions
 from ..build import load_site
 from ..errors import Problem, ProblemLog
 from ..model import Article

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..assemble import BuildOptions
+from ..model import BuildOptions
 from ..build import build_site
 from ..editorial.schedule import describe_next
 from ..errors import BuildFailed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..assemble import BuildOptions
+from ..model import BuildOptions
 from ..build import load_site
 from ..config import load_config
 from ..dates import DateError, parse_date

@@ -16,7 +16,7 @@ from datetime import date, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from ..assemble import safe_url_path
+from ..urls import output_path, safe_url_path
 from ..model import Article, Site, fingerprint
 from .schedule import event_is_past, event_phase, event_switch
 
@@ -139,7 +139,6 @@ def plan_events(planner) -> None:
 
 def events_page_output(site: Site) -> str | None:
     """Output path of the events page when there is one (for the collision check)."""
-    from ..assemble import output_path
 
     if not any(a.event is not None for a in site.posts):
         return None

@@ -22,6 +22,7 @@ import yaml
 from ..config import SAFE_LOADER
 from ..errors import ProblemLog
 from ..model import Article, Site
+from ..urls import output_path, safe_url_path
 
 REGISTRY = ".slugs.yml"
 HEADER = ("# contentkit slug registry: every URL each post has had while live, oldest first.\n"
@@ -98,7 +99,6 @@ def is_live(a: Article) -> bool:
 
 def apply_slug_history(site: Site, log: ProblemLog) -> None:
     """Turn the old URLs of built posts and pages into redirects (after the collision check)."""
-    from ..assemble import output_path, safe_url_path
 
     registry = load_registry(site.config, log)
     if not registry:

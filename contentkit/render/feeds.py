@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from feedgen.feed import FeedGenerator
 
-from ..assemble import rooted_links
+from ..urls import rooted_links
 from ..editorial.links import feed_link_params
 from ..model import Article, Site
 

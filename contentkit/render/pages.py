@@ -14,7 +14,7 @@ from typing import Callable
 
 import jinja2
 
-from ..assemble import output_path
+from ..urls import output_path
 from ..model import Article, Site
 from .env import PartialMemo
 from .feeds import build_feed

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from ..assemble import BuildOptions
+from ..model import BuildOptions
 from ..errors import BuildFailed, Problem
 from . import inject
 from .watcher import Watcher
