@@ -34,7 +34,7 @@ from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
 from .forking import can_fork
 from .model import Site, fingerprint
-from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel
+from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel, write_atomic
 from .render.env import fingerprint_files, load_strings, make_environment, template_dirs, template_error
 from .render.pages import Planner
 from .search import search_step
@@ -337,9 +337,8 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
         update_registry(site)  # content/.slugs.yml: URLs live posts have had (editorial/slugs.py)
     if use_cache:
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = manifest_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "files": manifest}, separators=(",", ":")))
-        os.replace(tmp, manifest_file)
+        write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
+                                               separators=(",", ":")).encode("utf-8"))
     timings["finish"] = time.perf_counter() - t0
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
                        planned=len(planner.files), rendered=len(to_render),

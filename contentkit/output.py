@@ -26,9 +26,42 @@ import hashlib
 import os
 import shutil
 import stat as stat_mod
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once: os.umask can only be read by setting it (not thread-safe)
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes or an iterable of byte chunks) to `path` all at once or not at all: a
+    temporary file beside it, renamed over it. The file gets the permissions a plain write would
+    (mkstemp makes 0600 files). Used by the build manifest, the document cache, the analytics
+    outputs and caches, and the external-link check cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                fh.write(data)
+            else:
+                fh.writelines(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 class UnsafePath(ValueError):

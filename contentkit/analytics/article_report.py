@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import statistics
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +36,7 @@ from contentkit.analytics.readability import (MIN_WORDS, Check, ReadabilityScore
                                               readability_scores, text_measures)
 from contentkit.content.cache import CACHE_DIR
 from contentkit.model import Article, Site
+from contentkit.output import write_atomic
 from contentkit.text import lang_root
 
 __all__ = ["ANALYSIS_VERSION", "ArticleFeatures", "ArticleAnalysis", "AnalysisReport",
@@ -149,12 +149,8 @@ class AnalysisCache:
     def save(self) -> None:
         if self._new.keys() == self._old.keys() and not self.corrupted:
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".analysis-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(((ANALYSIS_VERSION, __version__), self._new), fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_atomic(self.path, pickle.dumps(((ANALYSIS_VERSION, __version__), self._new),
+                                             protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _key(html: str, lang: str, hosts: tuple[str, ...]) -> str:

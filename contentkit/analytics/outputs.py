@@ -12,8 +12,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 
 from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
 from contentkit.analytics.depth import correlation_note
+from contentkit.output import write_atomic
 
 __all__ = ["DIGITS", "Column", "CSV_COLUMNS", "rounded", "article_record", "report_record",
            "json_text", "write_json", "write_csv", "write_outputs", "print_table", "excel_safe",
@@ -126,26 +125,7 @@ def report_record(report: AnalysisReport) -> dict[str, Any]:
     return rounded(record)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; reports are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+atomic_write = write_atomic  # the analytics name for output.write_atomic
 
 
 def json_text(report: AnalysisReport) -> str:

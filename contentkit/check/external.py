@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..content.cache import CACHE_DIR
 from ..model import Article
+from ..output import write_atomic
 
 EXTERNAL_CACHE = "external-links.json"
 USER_AGENT = "contentkit-check (+https://github.com/contentkit; link checker)"
@@ -54,9 +55,7 @@ def check_external(checker, refs: dict[str, list[tuple[Article, int | None, str]
                             "check the address; the site may be down temporarily")
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(cache_file)
+        write_atomic(cache_file, json.dumps(cache, indent=1, sort_keys=True).encode("utf-8"))
     except OSError:
         pass
 

@@ -38,7 +38,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from .. import __version__, slugs
 from ..deferred import raw
 from ..errors import ContentError
 from ..forking import can_fork
+from ..output import write_atomic
 from .markdown import ENGINE_VERSION, RenderedMarkdown
 from .reader import SourceDocument, read_document
 
@@ -196,7 +196,7 @@ def _dump(path: Path, obj, atomic: bool = True) -> None:
 def _write_parts(path: Path, parts: list, atomic: bool = True) -> None:
     """`parts` into `path`: atomically (a temporary file renamed), or straight into a private file."""
     if atomic:
-        _write_atomic(path, parts)
+        write_atomic(path, parts)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
@@ -206,21 +206,6 @@ def _write_parts(path: Path, parts: list, atomic: bool = True) -> None:
 def _os_problem(exc: OSError, where: Path) -> str:
     """What went wrong and on which file (the destination of a failed rename)."""
     return f"{exc.strerror or exc}: {exc.filename2 or exc.filename or where}"
-
-
-def _write_atomic(path: Path, parts: list) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + "-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(parts)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class Unreadable(Exception):
