@@ -380,3 +380,26 @@ def test_locator_finds_each_occurrence_of_a_url_outside_code():
     assert locator.line("/a/") == 25  # not in "/a/#b" (line 20), nor in the fenced or inline code
     assert locator.line("/a/") == 29  # the reference definition
     assert locator.line("/a/#b") == 20
+
+
+def test_a_site_that_cannot_be_planned_is_not_ready(make_site, monkeypatch):
+    """Without the plan the check cannot know the site's URLs: an error, never "ready to publish"."""
+    from click.testing import CliRunner
+
+    from contentkit.check import published
+    from contentkit.commands import main
+    from contentkit.errors import Problem
+
+    root = make_site({"content/posts/2022/a.md": "---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\nSeul.\n"})
+
+    def broken_plan(self):
+        raise ValueError("a theme in progress")
+
+    monkeypatch.setattr(published.Planner, "plan", broken_plan)
+    report = run_checks(root)
+    (plan,) = findings(report, "site-plan")
+    assert isinstance(plan, Problem) and plan.severity == "error" and "could not be planned" in plan.message
+    result = CliRunner().invoke(main, ["check", "--root", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "ready to publish" not in result.output.replace("not ready", "")
+    assert "a theme in progress" in result.output
