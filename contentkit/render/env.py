@@ -19,6 +19,7 @@ from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..config import SAFE_LOADER, SiteConfig
+from ..i18n import base_language, catalog
 from ..errors import ContentError
 
 _SCROLLER = re.compile(r"<(pre|table)(?=[\s>])(?![^>]*\stabindex=)")
@@ -56,10 +57,11 @@ def static_dirs(config: SiteConfig) -> list[Path]:
 
 
 def load_strings(config: SiteConfig) -> dict[str, str]:
-    """UI strings for the site language (theme i18n/<lang>.yml over the built-in ones, English fallback)."""
-    strings: dict[str, str] = {}
-    lang = config.language.split("-")[0]
-    for base in (BUILTIN_THEMES / "default", theme_dir(config), config.root):
+    """UI strings for the site language: the catalog's `site` section (English filling gaps), then the
+    theme's i18n/<lang>.yml, then the site's i18n/<lang>.yml (flat keys, English file first)."""
+    strings: dict[str, str] = catalog(config.language).section("site")
+    lang = base_language(config.language)
+    for base in (theme_dir(config), config.root):
         for name in ("en", lang):
             path = base / "i18n" / f"{name}.yml"
             if path.is_file():
