@@ -21,34 +21,14 @@ from html import escape
 from typing import Callable, Iterable
 
 from ..errors import Problem
+from ..i18n import catalog
 
 EVENTS_PATH = "/__contentkit/events"
 STATUS_PATH = "/__contentkit/status"
 
-_STRINGS = {
-    "fr": {
-        "failed_title": "La construction a échoué",
-        "failed_note": "La page se mettra à jour toute seule dès que l’erreur sera corrigée.",
-        "hide": "Masquer",
-        "panel": "Analyse éditoriale",
-        "panel_toggle": "Afficher ou masquer l’analyse éditoriale",
-        "error_page_title": "Erreur de construction",
-        "no_panel": "Aucune mesure disponible.",
-    },
-    "en": {
-        "failed_title": "The build failed",
-        "failed_note": "This page updates by itself as soon as the error is fixed.",
-        "hide": "Hide",
-        "panel": "Editorial feedback",
-        "panel_toggle": "Show or hide the editorial feedback",
-        "error_page_title": "Build error",
-        "no_panel": "No measures available.",
-    },
-}
-
-
 def strings(lang: str) -> dict[str, str]:
-    return _STRINGS.get((lang or "en").split("-")[0].split("_")[0].lower(), _STRINGS["en"])
+    """The overlay's and panel's wording: the `preview` section of contentkit/catalogs/<lang>.yml."""
+    return catalog(lang).section("preview")
 
 
 def _json_for_script(value) -> str:
