@@ -1,0 +1,132 @@
+"""Import contract of the package, from the source (every import, function-level ones included).
+
+- The site core never imports a feature (editorial, search, analytics, serve, commands, cli).
+  Issue #13 turns today's remaining core -> feature edges into extensions; they are listed in
+  KNOWN_CORE_TO_FEATURE so that no NEW edge can appear, and the list must shrink as they go
+  (an edge listed here that no longer exists fails the test: remove it from the list).
+- No import cycle among contentkit modules (a package importing its own submodules for re-export,
+  and those submodules importing siblings through `from . import x`, is not a cycle).
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "contentkit"
+
+CORE = ("contentkit.config", "contentkit.content", "contentkit.model", "contentkit.urls",
+        "contentkit.assemble", "contentkit.render", "contentkit.build", "contentkit.output",
+        "contentkit.errors", "contentkit.dates", "contentkit.text", "contentkit.slugs",
+        "contentkit.deferred", "contentkit.forking", "contentkit.extensions")
+FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics", "contentkit.serve",
+            "contentkit.commands", "contentkit.cli")
+
+# (importer, imported) still to be turned into extension hooks (issue #13); never add to this list
+KNOWN_CORE_TO_FEATURE = {
+    ("contentkit.assemble", "contentkit.editorial.checks"),
+    ("contentkit.build", "contentkit.search"),
+    ("contentkit.build", "contentkit.editorial.schedule"),
+    ("contentkit.build", "contentkit.editorial.slugs"),
+    ("contentkit.render.env", "contentkit.editorial.events"),
+    ("contentkit.render.env", "contentkit.editorial.links"),
+    ("contentkit.render.feeds", "contentkit.editorial.links"),
+    ("contentkit.render.pages", "contentkit.editorial.events"),
+    ("contentkit.render.pages", "contentkit.search"),
+    ("contentkit.render.pages", "contentkit.editorial.schedule"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    """contentkit modules imported anywhere in the file (module level or inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            submodules = {f"{target}.{a.name}" for a in node.names} & MODULES.keys()
+            found |= submodules
+            if len(submodules) < len(node.names):  # some names come from the module itself
+                found.add(target)
+    return {m for m in found if m in MODULES and m != name}
+
+
+def graph(modules: dict[str, Path] = MODULES) -> dict[str, set[str]]:
+    return {name: imports_of(name, path) for name, path in modules.items()}
+
+
+def _within(name: str, prefixes) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def core_to_feature(edges: dict[str, set[str]]) -> set[tuple[str, str]]:
+    return {(a, b) for a, targets in edges.items() if _within(a, CORE)
+            for b in targets if _within(b, FEATURES)}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = counter[0]; counter[0] += 1
+        stack.append(root); on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter[0]; counter[0] += 1
+                    stack.append(child); on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop(); on_stack.discard(member); component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return found
+
+
+def test_core_imports_no_feature_beyond_the_known_edges():
+    edges = core_to_feature(graph())
+    assert edges - KNOWN_CORE_TO_FEATURE == set(), "new core -> feature import: use an extension hook"
+    assert KNOWN_CORE_TO_FEATURE - edges == set(), "edge removed: drop it from KNOWN_CORE_TO_FEATURE"
+
+
+def test_no_import_cycle_among_contentkit_modules():
+    assert cycles(graph()) == []
+
+
+def test_the_checks_see_a_reintroduced_edge_and_cycle():
+    edges = graph()
+    edges["contentkit.model"] = edges["contentkit.model"] | {"contentkit.editorial.events"}
+    assert ("contentkit.model", "contentkit.editorial.events") in core_to_feature(edges)
+    edges["contentkit.urls"] = edges["contentkit.urls"] | {"contentkit.assemble"}
+    assert any("contentkit.urls" in c and "contentkit.assemble" in c for c in cycles(edges))
