@@ -238,38 +238,10 @@ def _hint_items(hints: Iterable) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else ""
 
 
-_LABELS = {
-    "fr": {"words": "Mots", "reading": "Lecture", "minutes": "{n} min", "sentences": "Phrases",
-           "avg_sentence": "Mots par phrase (moyenne)", "long_sentences": "Phrases de plus de 25 mots",
-           "headings": "Intertitres", "title_len": "Longueur du titre", "summary_len": "Longueur du résumé",
-           "chars": "{n} caractères", "measures": "Mesures", "hints": "Conseils",
-           "h_no_summary": "Ajoutez un résumé (`summary`) : il sert aux moteurs de recherche et aux réseaux sociaux.",
-           "h_long_summary": "Le résumé dépasse 160 caractères : il sera coupé dans les résultats de recherche.",
-           "h_long_title": "Le titre dépasse 70 caractères : il risque d’être tronqué.",
-           "h_no_tags": "Aucune étiquette : ajoutez `tags` pour relier l’article aux autres.",
-           "h_short": "Moins de 300 mots : un peu court pour un article d’expertise.",
-           "h_long_sentences": "Beaucoup de phrases longues : pensez à les couper.",
-           "h_no_headings": "Plus de 600 mots sans intertitre : structurez avec des `##`.",
-           "h_ok": "Rien à signaler.", "passed": "conforme", "to_review": "à revoir"},
-    "en": {"words": "Words", "reading": "Reading time", "minutes": "{n} min", "sentences": "Sentences",
-           "avg_sentence": "Words per sentence (average)", "long_sentences": "Sentences over 25 words",
-           "headings": "Subheadings", "title_len": "Title length", "summary_len": "Summary length",
-           "chars": "{n} characters", "measures": "Measures", "hints": "Hints",
-           "h_no_summary": "Add a `summary`: search engines and social networks show it.",
-           "h_long_summary": "The summary is over 160 characters: search results will cut it.",
-           "h_long_title": "The title is over 70 characters: it may be truncated.",
-           "h_no_tags": "No tags: add `tags` to connect the post with others.",
-           "h_short": "Under 300 words: short for an expert post.",
-           "h_long_sentences": "Many long sentences: consider splitting them.",
-           "h_no_headings": "Over 600 words without a subheading: add `##` headings.",
-           "h_ok": "Nothing to report.", "passed": "passed", "to_review": "to review"},
-}
-
-
 def _basic_measures(article) -> tuple[list[tuple[str, object]], list[str], str]:
     """Measures and hints computed with `contentkit.text` and the article model only."""
     lang = (getattr(article, "lang", "") or "en").split("-")[0].lower()
-    L = _LABELS.get(lang, _LABELS["en"])
+    L = catalog(lang).section("preview")["labels"]
     html = getattr(article, "html", "") or ""
     words = getattr(article, "words", 0) or 0
     sentences: list[str] = []
@@ -309,27 +281,7 @@ def _basic_measures(article) -> tuple[list[tuple[str, object]], list[str], str]:
         hints.append(L["h_long_sentences"])
     if words > 600 and headings == 0:
         hints.append(L["h_no_headings"])
-    return rows, hints, f"{words} " + ("mots" if lang == "fr" else "words")
-
-
-_CHECK_LABELS = {
-    "fr": {"long_sentences": ("Phrases longues", "{p}\u202f% de plus de 20 mots (≤ {lp}\u202f%)"),
-           "paragraph_length": ("Paragraphes", "le plus long : {v:.0f} mots (≤ {l:.0f})"),
-           "subheading_distribution": ("Intertitres", "{v:.0f} mots d’affilée sans intertitre (≤ {l:.0f})"),
-           "consecutive_sentences": ("Débuts de phrase", "{v:.0f} phrases de suite avec le même mot (≤ {l:.0f})")},
-    "en": {"long_sentences": ("Long sentences", "{p}% over 20 words (≤ {lp}%)"),
-           "paragraph_length": ("Paragraphs", "longest: {v:.0f} words (≤ {l:.0f})"),
-           "subheading_distribution": ("Subheadings", "{v:.0f} words in a row without one (≤ {l:.0f})"),
-           "consecutive_sentences": ("Sentence starts", "{v:.0f} sentences in a row, same first word (≤ {l:.0f})")},
-}
-_SCORE_LABELS = {
-    "fr": {"flesch_kandel_moles": "Lisibilité (Flesch, Kandel-Moles)", "lix": "LIX",
-           "flesch_reading_ease": "Flesch", "flesch_kincaid_grade": "Niveau Flesch-Kincaid",
-           "too short to score": "trop court pour un score", "readability": "Lisibilité", "checks": "Repères"},
-    "en": {"flesch_kandel_moles": "Readability (Flesch, Kandel-Moles)", "lix": "LIX",
-           "flesch_reading_ease": "Flesch reading ease", "flesch_kincaid_grade": "Flesch-Kincaid grade",
-           "too short to score": "too short to score", "readability": "Readability", "checks": "Conventions"},
-}
+    return rows, hints, f"{words} " + L["words_unit"]
 
 
 def _seo_hints(article, L: dict) -> list[str]:
@@ -356,8 +308,9 @@ def default_panel_for(article) -> str:
     `contentkit.text`. It is looked up on every call, so a fixed module is picked up live.
     """
     lang = (getattr(article, "lang", "") or "en").split("-")[0].lower()
-    key = lang if lang in _LABELS else "en"
-    L, C, S = _LABELS[key], _CHECK_LABELS[key], _SCORE_LABELS[key]
+    key = catalog(lang).lang
+    preview = catalog(lang).section("preview")
+    L, C, S = preview["labels"], preview["checks"], preview["scores"]
     try:
         R = importlib.import_module("contentkit.analytics.readability")
     except Exception:  # noqa: BLE001 - not available: keep the basic panel
@@ -393,5 +346,5 @@ def default_panel_for(article) -> str:
             (L["headings"], m.subheadings), (L["title_len"], L["chars"].format(n=len(article.title or ""))),
             (L["summary_len"], L["chars"].format(n=len(article.summary or "")))]
     parts.append(f"<h3>{escape(L['measures'])}</h3>{_rows(rows, key)}")
-    words = f"{m.words:,}".replace(",", "\u202f") + (" mots" if key == "fr" else " words")
+    words = f"{m.words:,}".replace(",", "\u202f") + " " + L["words_unit"]
     return panel_html("".join(parts), article.lang, words)
