@@ -10,7 +10,11 @@
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "contentkit"
 
@@ -130,3 +134,12 @@ def test_the_checks_see_a_reintroduced_edge_and_cycle():
     assert ("contentkit.model", "contentkit.editorial.events") in core_to_feature(edges)
     edges["contentkit.urls"] = edges["contentkit.urls"] | {"contentkit.assemble"}
     assert any("contentkit.urls" in c and "contentkit.assemble" in c for c in cycles(edges))
+
+
+def test_import_linter_contract_is_kept():
+    """The same contract as declared in pyproject.toml [tool.importlinter], checked by import-linter."""
+    lint = shutil.which("lint-imports")
+    if lint is None:
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    done = subprocess.run([lint, "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
