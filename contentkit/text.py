@@ -336,7 +336,17 @@ def _word_class_errors(exc: UnicodeEncodeError) -> tuple[str, int]:
     return exc.object[exc.start:end].translate(_CLASS_REPR), end
 
 
-codecs.register_error("contentkit-word-class", _word_class_errors)
+_WORD_CLASS_ERRORS = "contentkit-word-class"
+_word_class_errors_registered = False
+
+
+def _register_word_class_errors() -> None:
+    # Registered on first use, not at import: importing contentkit changes no process-wide state.
+    global _word_class_errors_registered
+    codecs.register_error(_WORD_CLASS_ERRORS, _word_class_errors)
+    _word_class_errors_registered = True
+
+
 _CLASS_TABLE = bytes(ord(_char_class(chr(i))) for i in range(256))
 _RUNS_TABLE = bytes(ord("a") if chr(i) in "a0" else ord(" ") for i in range(256))
 # The joins of _JOIN between two letter/digit runs, one regex per joiner: a pattern starting with
@@ -366,8 +376,10 @@ _WWW_RE = re.compile(r"www\.", re.IGNORECASE)
 
 def _word_classes(text: str) -> bytes:
     """``text`` with each character replaced by its `_char_class`."""
+    if not _word_class_errors_registered:
+        _register_word_class_errors()
     return (text.replace("\u2019", "'").replace(NNBSP, NBSP)
-            .encode("latin-1", "contentkit-word-class").translate(_CLASS_TABLE))
+            .encode("latin-1", _WORD_CLASS_ERRORS).translate(_CLASS_TABLE))
 
 
 def _count_class_words(classes: bytes, french: bool) -> int:
