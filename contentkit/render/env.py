@@ -144,10 +144,10 @@ class PartialMemo:
     The memo is only used when the partial (with everything it includes, in whichever template
     folder wins: site, theme or built-in) reads nothing from its context but the article variable
     and the environment's globals (`t`, `config`...). A partial that reads anything else (`term`,
-    `page_url`, `loop`...) is not memoizable: `bool(memo)` is false and the calling template falls
-    back to a plain `{% include %}`, so overriding a partial always takes effect, as before:
-
-        {% if card_memo %}{{ card(a) }}{% else %}{% include "partials/card.html" %}{% endif %}
+    `page_url`, `loop`...) is not memoizable: `bool(memo)` is false and `render` renders it the way
+    an `{% include %}` would, with the page's variables, so overriding a partial always takes effect
+    and a theme only ever writes `{{ card(a) }}`. (Unlike an include, that fallback sees the page's
+    context, not the variables a template sets inside a block or loop.)
 
     It lives in the environment, which each build creates afresh (see build.py): cards never
     outlive the content and templates they were rendered from (`contentkit serve` rebuilds many
@@ -160,6 +160,12 @@ class PartialMemo:
         self._usable: bool | None = None
         self._memo: dict[int, tuple[object, Markup]] = {}
         self._bare: jinja2.Environment | None = None
+
+    @staticmethod
+    def of(env: jinja2.Environment, name: str) -> "PartialMemo | None":
+        """The memo behind the `card`/`byline` global of an environment made by make_environment
+        (for Planner.warm; not a global: themes only call `card(a)`), None for any other one."""
+        return getattr(env, "contentkit_partial_memos", {}).get(name)
 
     def _free_names(self, name: str, seen: set[str]) -> set[str] | None:
         """Names template `name` (and what it includes/imports/extends) reads from its context;
@@ -281,12 +287,13 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     # can scroll them (WCAG 2.1.1); `search_page`: set by the planner when search is on.
     env.filters.update(scrollable=lambda html: Markup(_SCROLLER.sub(r'<\1 tabindex="0"', str(html))))
     env.globals.update(search_page=None)
-    # `card(a)`, `byline(a)`: the partials rendered once per article (when `card_memo`/`byline_memo`
-    # is true: see PartialMemo), for the list pages that each show the same cards.
+    # `card(a)`, `byline(a)`: the partials, rendered once per article when they can be (see
+    # PartialMemo) and like an include otherwise; the memos themselves are not globals: see PartialMemo.of.
+    memos = {}
     for name in ("card", "byline"):
-        memo = PartialMemo(env, f"partials/{name}.html", name)
+        memo = memos[name] = PartialMemo(env, f"partials/{name}.html", name)
         env.globals[name] = jinja2.pass_context(lambda ctx, value, memo=memo: memo.render(ctx, value))
-        env.globals[name + "_memo"] = memo
+    env.contentkit_partial_memos = memos
     return env
 
 

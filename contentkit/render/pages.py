@@ -81,10 +81,10 @@ class Planner:
         list templates call `card(a)`), and inherited. Never fails: an error shows where it
         belongs, when the page that meets it is rendered."""
         env = self.env
-        for memo in (env.globals.get("card_memo"), env.globals.get("byline_memo")):
+        for memo in (PartialMemo.of(env, "card"), PartialMemo.of(env, "byline")):
             bool(memo)  # which globals the partial reads: found once, here, for all processes
         listing = [f for f in files if f.cards]
-        card = env.globals.get("card_memo")
+        card = PartialMemo.of(env, "card")
         if len(listing) * workers > len(files) and isinstance(card, PartialMemo) and card:
             listed: dict[int, Article] = {}
             for f in listing:
