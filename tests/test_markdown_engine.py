@@ -110,3 +110,16 @@ def test_summaries_render_as_the_engine_renders_them(lang):
         shortcut_taken += bool(engine._PLAIN_INLINE.fullmatch(text))
         assert engine.render_inline(text, lang) == engine_inline(text), repr(text)
     assert shortcut_taken > 50  # the comparison covers the shortcut, not only the engine
+
+
+def test_lexer_memo_is_per_engine_and_gives_the_stock_highlighting():
+    """The lexer-class memo lives in the engine's own `hilite` pass: codehilite's module (what
+    every other Markdown user in the process calls) is left as Pygments made it."""
+    import markdown.extensions.codehilite as codehilite
+    import pygments.lexers
+
+    body = ("```python\nx = {1: 2}\n```\n\n    :::bash\n    echo \"$A\"\n\n```nosuchlang\nz < 1\n```\n\n"
+            "```\nbrut\n```\n\n```python\ny = 2\n```\n")
+    for lang in ("fr", "en"):
+        assert render_markdown(body, lang).html == _stock(body, lang)
+    assert codehilite.get_lexer_by_name is pygments.lexers.get_lexer_by_name

@@ -99,33 +99,62 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         _skip_idle_passes(md)
         _cheaper_lookups(md)
-        _remember_lexer_classes()
+        _remember_lexer_classes(md)
     return md
 
 
-def _remember_lexer_classes() -> None:
+def _remember_lexer_classes(md: markdown.Markdown) -> None:
     """codehilite looks a lexer up by name for every code block: a scan of Pygments' ~600 lexers
-    (and of plugin entry points for an unknown name). The class found for a name is remembered
-    (process-wide: codehilite calls the function it imported); each block still gets its own
-    instance, made with its options, as before."""
+    (and of plugin entry points for an unknown name). This engine's `hilite` pass is replaced by
+    one whose blocks remember, per engine, the class found for a name; each block still gets its
+    own instance, made with its options, as before. Nothing outside this engine changes (no
+    process-wide patch of codehilite). Left as it is when codehilite or Pygments has another shape."""
     try:
-        import markdown.extensions.codehilite as codehilite
+        from markdown.extensions.codehilite import CodeHilite, HiliteTreeprocessor
+        from pygments import highlight
         from pygments.lexers import get_lexer_by_name
     except ImportError:  # pragma: no cover - codehilite without Pygments highlights nothing
         return
-    if getattr(codehilite, "get_lexer_by_name", None) is not get_lexer_by_name:
-        return  # already done, or another layout
+    stock = md.treeprocessors["hilite"] if "hilite" in md.treeprocessors else None
+    if type(stock) is not HiliteTreeprocessor or not all(
+            hasattr(CodeHilite, name) for name in ("_parseHeader", "hilite")):
+        return
     classes: dict[str, type] = {}
 
-    def lexer_by_name(_alias, **options):
-        cls = classes.get(_alias)
-        if cls is None:
-            lexer = get_lexer_by_name(_alias, **options)
-            classes[_alias] = type(lexer)
-            return lexer
-        return cls(**options)
+    class MemoLexerHilite(CodeHilite):
+        def hilite(self, shebang: bool = True) -> str:
+            self.src = self.src.strip("\n")
+            if self.lang is None and shebang:
+                self._parseHeader()
+            cls = classes.get(self.lang) if self.lang else None
+            if cls is None and self.lang and self.use_pygments:
+                try:
+                    cls = classes[self.lang] = type(get_lexer_by_name(self.lang, **self.options))
+                except ValueError:  # an unknown name: codehilite's own fallbacks, every time
+                    cls = None
+            if cls is None or not self.use_pygments or isinstance(self.pygments_formatter, str):
+                return super().hilite(shebang=False)  # the header is already parsed
+            formatter = self.pygments_formatter(lang_str=f"{self.lang_prefix}{self.lang}", **self.options)
+            return highlight(self.src, cls(**self.options), formatter)
 
-    codehilite.get_lexer_by_name = lexer_by_name
+    class MemoLexerTreeprocessor(HiliteTreeprocessor):
+        def run(self, root) -> None:  # HiliteTreeprocessor.run, with MemoLexerHilite
+            for block in root.iter("pre"):
+                if len(block) == 1 and block[0].tag == "code":
+                    local_config = self.config.copy()
+                    text = block[0].text
+                    if text is None:
+                        continue
+                    code = MemoLexerHilite(self.code_unescape(text), tab_length=self.md.tab_length,
+                                           style=local_config.pop("pygments_style", "default"), **local_config)
+                    placeholder = self.md.htmlStash.store(code.hilite())
+                    block.clear()
+                    block.tag = "p"
+                    block.text = placeholder
+
+    fast = MemoLexerTreeprocessor(md)
+    fast.config = stock.config
+    md.treeprocessors.register(fast, "hilite", 30)  # replaces the stock pass, at its documented priority
 
 
 def _cheaper_lookups(md: markdown.Markdown) -> None:
