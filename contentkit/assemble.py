@@ -397,8 +397,6 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     _link_series(site)
     _attach_topics(site, log)
     _check_collisions(site, log)
-    from .editorial.checks import link_editorial  # slug history -> redirects; events page
-    link_editorial(site, log)
     for a in site.all_documents:
         a.fingerprint = fingerprint(
             a._key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],

@@ -32,15 +32,12 @@ from .config import SiteConfig, load_config
 from .content.cache import CACHE_DIR, DocumentCache
 from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
+from .extensions import Extensions, installed_extensions
 from .forking import can_fork
 from .model import Site, fingerprint
 from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel, write_atomic
 from .render.env import fingerprint_files, load_strings, make_environment, template_dirs, template_error
 from .render.pages import Planner
-from .search import search_step
-from .editorial.schedule import NEXT_PUBLISH, next_publish_json
-from .editorial import slugs as slug_registry
-from .editorial.slugs import update_registry
 
 MARKER_DIR = ".contentkit"
 MARKER = f"{MARKER_DIR}/build.json"
@@ -70,18 +67,20 @@ class BuildResult:
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
               use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
               timings: dict | None = None, progress=None, background_save: bool = False,
-              **config_overrides) -> Site:
+              extensions: Extensions | list | None = None, **config_overrides) -> Site:
     """Config + content -> the content model. Shared by build, serve, analyze and check.
     `background_save`: the cache's documents are written by a forked process while the site is
-    assembled on the other core (the build's serial stage)."""
+    assembled on the other core (the build's serial stage). `extensions`: the build's extensions
+    (extensions.py), by default the installed ones; kept on the site as `site.extensions`."""
     with _fewer_gc_passes():
         return _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
-                          **config_overrides)
+                          extensions, **config_overrides)
 
 
 def _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
-               **config_overrides) -> Site:
+               extensions, **config_overrides) -> Site:
     options = options or BuildOptions()
+    extensions = installed_extensions() if extensions is None else Extensions(extensions)
     log = log if log is not None else ProblemLog()
     try:
         config = load_config(Path(root), log, **config_overrides)
@@ -106,28 +105,27 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
     if cache is not None and background_save and not log.errors:
         cache.save_documents_soon()
     try:
-        return _assemble(config, documents, cache, options, log, timings)
+        return _assemble(config, documents, cache, options, log, timings, extensions)
     except BaseException:
         if cache is not None:
             cache.discard()
         raise
 
 
-def _assemble(config, documents, cache, options, log, timings) -> Site:
+def _assemble(config, documents, cache, options, log, timings, extensions: Extensions) -> Site:
     t0 = time.perf_counter()
     # Whole-site results of earlier builds, each checked against a key of its inputs before use.
     if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
         RELATED_MEMO.update(cache.memos["related"])
-    if cache is not None and isinstance(cache.memos.get("slug_registry"), dict):
-        for path, value in cache.memos["slug_registry"].items():
-            slug_registry.PARSED.setdefault(path, tuple(value))
+    if cache is not None:
+        extensions.run("on_cache_read", cache.memos)
     site = assemble_site(config, documents, read_author_files(config, log), options, log)
+    site.extensions = extensions
+    extensions.run("on_site", site, log)  # e.g. slug history -> redirects (editorial)
     if cache is not None:
         if RELATED_MEMO:
             cache.memos["related"] = dict(RELATED_MEMO)
-        registry = {k: v for k, v in slug_registry.PARSED.items() if k == str(slug_registry.registry_path(config))}
-        if registry:
-            cache.memos["slug_registry"] = registry
+        extensions.run("on_cache_write", cache.memos, config)
     timings["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if cache is not None and log.errors:  # a failed build writes nothing, not even the cache
@@ -207,12 +205,15 @@ def _fewer_gc_passes():
 
 def build_site(root: Path | str = ".", output: Path | str | None = None, options: BuildOptions | None = None,
                use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
-               progress=None, **config_overrides) -> BuildResult:
+               progress=None, extensions: Extensions | list | None = None, **config_overrides) -> BuildResult:
+    """`extensions`: the build's extensions (extensions.py); by default the installed ones."""
     with _fewer_gc_passes():
-        return _build_site(root, output, options, use_cache, workers, state, progress, **config_overrides)
+        return _build_site(root, output, options, use_cache, workers, state, progress, extensions,
+                           **config_overrides)
 
 
-def _build_site(root, output, options, use_cache, workers, state, progress, **config_overrides) -> BuildResult:
+def _build_site(root, output, options, use_cache, workers, state, progress, extensions,
+                **config_overrides) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     options = options or BuildOptions()
@@ -223,15 +224,15 @@ def _build_site(root, output, options, use_cache, workers, state, progress, **co
     scanned = ScanSoon(guessed_out)
     try:
         return _build(root, output, options, use_cache, workers, state, progress, started, timings, log,
-                      guessed_out, scanned, **config_overrides)
+                      guessed_out, scanned, extensions, **config_overrides)
     finally:
         scanned.close()
 
 
 def _build(root, output, options, use_cache, workers, state, progress, started, timings, log, guessed_out,
-           scanned, **config_overrides) -> BuildResult:
+           scanned, extensions, **config_overrides) -> BuildResult:
     site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, progress=progress,
-                     background_save=True, **config_overrides)
+                     background_save=True, extensions=extensions, **config_overrides)
     config = site.config
     out_dir = Path(output) if output is not None else config.root / "site"
     if not out_dir.is_absolute():
@@ -287,9 +288,10 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
         planned_by_output[planned.output] = planned
     log.raise_if_errors()
 
-    search = search_step(env, config, log)  # {} or the search index hook (needs the whole site staged)
+    # steps that need the whole new site on disk before it is published (e.g. the search index)
+    staged = site.extensions.collect("staged_output", site, log)
     current = scanned.result() if out_dir == guessed_out else None
-    writer = OutputWriter(out_dir, staging=search.get("before_swap") is not None, current=current)
+    writer = OutputWriter(out_dir, staging=bool(staged), current=current)
     try:
         signatures: dict[str, str] = {}
         to_render = []
@@ -314,15 +316,15 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
 
         t0 = time.perf_counter()
         writer.add(MARKER, json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode())
-        writer.add(NEXT_PUBLISH, next_publish_json(site))  # when the next rebuild is due (schedule.py)
+        site.extensions.run("on_write", site, writer)  # e.g. when the next rebuild is due (editorial)
         copies = {c.output: c.source for c in planner.copies}
         for out in sorted(copies):
-            if out not in planned_by_output and out not in (MARKER, NEXT_PUBLISH):
+            if out not in writer.expected:  # neither planned nor written above
                 writer.copy(out, copies[out])
     except BaseException:
         writer.abort()
         raise
-    report = writer.commit(**search)  # + search index, when on
+    report = writer.commit(*_before_swap(staged))
 
     manifest = {}
     for out, sig in signatures.items():
@@ -333,8 +335,7 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
         state.manifest = manifest
     timings["write"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if not options.preview:
-        update_registry(site)  # content/.slugs.yml: URLs live posts have had (editorial/slugs.py)
+    site.extensions.run("on_post_build", site, options)  # e.g. content/.slugs.yml (editorial)
     if use_cache:
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
@@ -343,6 +344,20 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
                        planned=len(planner.files), rendered=len(to_render),
                        seconds=time.perf_counter() - started, timings=timings)
+
+
+def _before_swap(staged: list) -> tuple:
+    """(before_swap, generated_dirs) for OutputWriter.commit from the extensions' staged steps."""
+    if not staged:
+        return None, ()
+    if len(staged) == 1:
+        return staged[0], tuple(getattr(staged[0], "generated_dirs", ()))
+
+    def before_swap(folder: Path) -> None:
+        for step in staged:
+            step(folder)
+
+    return before_swap, tuple(d for step in staged for d in getattr(step, "generated_dirs", ()))
 
 
 # Rendering ------------------------------------------------------------------------------------

@@ -3,12 +3,16 @@
 The site core (config, content/, model, urls, assemble, render/, build, output) knows features only
 through these hooks; it imports none of them. `build.py` calls the hooks in pipeline order:
 
+    on_cache_read(memos)            before the site is assembled: whole-site results the last build
+                                    kept in the cache (a dict, name -> JSON-able value)
     on_site(site, log)              the site is assembled (articles, people, terms, redirects);
                                     an extension may add redirects or report problems
+    on_cache_write(memos, config)   after on_site: put results worth keeping into the cache's memos
     on_environment(env, site)       the Jinja environment is made: add filters and globals
     on_plan(planner)                every page is planned: add files (planner.add / planner.page)
     staged_output(site, log)        a callable run on the complete output, staged before it is
-                                    swapped in (a search index), or None
+                                    swapped in (a search index), or None; the top-level folders
+                                    it makes are its attribute `generated_dirs` (a tuple)
     on_write(site, writer)          extra files to publish with the site (writer.add)
     on_post_build(site, options)    the site is published: update the site's own records
 
@@ -30,7 +34,13 @@ class Extension:
     name = "extension"
     order = 100  # lower runs first
 
+    def on_cache_read(self, memos) -> None:
+        pass
+
     def on_site(self, site, log) -> None:
+        pass
+
+    def on_cache_write(self, memos, config) -> None:
         pass
 
     def on_environment(self, env, site) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .deferred import deferrable
+from .extensions import Extensions
 
 # Editorial workflow. `draft: true` in front matter maps to "writing".
 STATUSES = ("idea", "writing", "review", "approved", "scheduled", "published")
@@ -177,6 +178,8 @@ class Site:
     now: datetime | None = None
     preview: bool = False  # built by `contentkit serve`
     redirects: dict[str, Article] = field(default_factory=dict)  # alias output path -> target
+    # the build's extensions (extensions.py): render/ calls their on_environment and on_plan hooks
+    extensions: Extensions = field(default_factory=Extensions)
 
     @property
     def all_documents(self) -> list[Article]:

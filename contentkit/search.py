@@ -1,5 +1,7 @@
 """Static site search with Pagefind: no server, nothing loaded from another host.
 
+    SearchExtension           the build's extension (extensions.py): plans the search page,
+                              indexes the staged site before it is published
     plan_search(planner)      the search page (`/search/`, noindex) when search is on; sets the
                               `search_page` template global (the header form points to it)
     search_enabled(config)    `search: true` in contentkit.yml (default) and pagefind installed
@@ -16,8 +18,11 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 from .config import SiteConfig
+from .extensions import Extension
+from .urls import output_path
 
 SEARCH_DIR = "pagefind"  # folder of the index inside the output folder
 SEARCH_PATH = "search/"  # the search page, under the site's root path
@@ -61,15 +66,24 @@ def search_url(config: SiteConfig) -> str:
     return config.root_path + SEARCH_PATH
 
 
+def search_page(site, rel) -> str | None:
+    """The URL of the search page, or None: search is off, or a page of the site lives there.
+    `rel(url)` is the output path of a URL (Planner.rel)."""
+    if not search_enabled(site.config):
+        return None  # (`contentkit serve` turns search off unless `--search`: re-indexing costs time)
+    url = search_url(site.config)
+    if rel(url) in {a.output for a in site.posts + site.pages}:
+        return None  # a page of the site lives there
+    return url
+
+
 def plan_search(planner) -> None:
     """Add the search page to a planner and tell the templates where it is."""
     site, env = planner.site, planner.env
     env.globals["search_page"] = None
-    if not search_enabled(site.config):
-        return  # (`contentkit serve` turns search off unless `--search`: re-indexing costs time)
-    url = search_url(site.config)
-    if planner.rel(url) in {a.output for a in site.posts + site.pages}:
-        return  # a page of the site lives there
+    url = search_page(site, planner.rel)
+    if url is None:
+        return
     from .render.seo import page_meta
 
     t = env.globals["t"]
@@ -97,16 +111,12 @@ def index_site(folder: Path, config: SiteConfig, timeout: float = 600) -> str | 
     return None
 
 
-def search_step(env, config: SiteConfig, log) -> dict:
-    """Keyword arguments for `write_output`: index the staging folder before the swap.
+def search_step(config: SiteConfig, log) -> Callable[[Path], None]:
+    """The step run on the staging folder before the swap: index it (its `generated_dirs`: the index).
 
-    Tolerant: a missing Pagefind is one warning; a failing Pagefind is a warning and the site is
-    published without an index (the search page says search is unavailable).
+    Tolerant: a failing Pagefind is a warning and the site is published without an index (the
+    search page says search is unavailable).
     """
-    search_warning(config, log)
-    if not env.globals.get("search_page"):
-        return {}
-
     def before_swap(staging: Path) -> None:
         error = index_site(staging, config)
         if error:
@@ -114,4 +124,25 @@ def search_step(env, config: SiteConfig, log) -> dict:
                         "the site is published without search; run the build again, or set "
                         "`search: false` in contentkit.yml")
 
-    return {"before_swap": before_swap, "generated_dirs": (SEARCH_DIR,)}
+    before_swap.generated_dirs = (SEARCH_DIR,)
+    return before_swap
+
+
+class SearchExtension(Extension):
+    """Search as an extension of the build: the search page and the Pagefind index."""
+
+    name = "search"
+
+    def on_environment(self, env, site) -> None:
+        env.globals.update(search_page=None)  # set by plan_search when search is on
+
+    def on_plan(self, planner) -> None:
+        plan_search(planner)
+
+    def staged_output(self, site, log) -> Callable[[Path], None] | None:
+        """A missing Pagefind is one warning; no search page, no index."""
+        search_warning(site.config, log)
+        root = site.config.root_path
+        if search_page(site, lambda url: output_path(url[len(root) - 1:])) is None:
+            return None
+        return search_step(site.config, log)

@@ -27,10 +27,6 @@ FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics",
 
 # (importer, imported) still to be turned into extension hooks (issue #13); never add to this list
 KNOWN_CORE_TO_FEATURE = {
-    ("contentkit.assemble", "contentkit.editorial.checks"),
-    ("contentkit.build", "contentkit.search"),
-    ("contentkit.build", "contentkit.editorial.schedule"),
-    ("contentkit.build", "contentkit.editorial.slugs"),
     ("contentkit.render.env", "contentkit.editorial.events"),
     ("contentkit.render.env", "contentkit.editorial.links"),
     ("contentkit.render.feeds", "contentkit.editorial.links"),
@@ -143,3 +139,44 @@ def test_import_linter_contract_is_kept():
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
     done = subprocess.run([lint, "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# Extensions (contentkit/extensions.py) ---------------------------------------------------------
+from contentkit.build import build_site  # noqa: E402
+from contentkit.extensions import Extension, installed_extensions  # noqa: E402
+
+from .conftest import write_site  # noqa: E402
+
+
+def test_the_built_in_features_are_installed_extensions():
+    assert [e.name for e in installed_extensions()] == ["editorial", "search"]
+
+
+class Colophon(Extension):
+    """A third-party extension: one file written beside the site's pages."""
+
+    def on_write(self, site, writer):
+        writer.add("humans.txt", f"Équipe de {site.config.title}, {len(site.posts)} billets\n".encode())
+
+
+def _two_posts(root):
+    return write_site(root, {
+        "content/posts/premier.md": "---\ntitle: Premier\ndate: 2024-03-01\n---\nBonjour.\n",
+        "content/posts/second.md": "---\ntitle: Second\ndate: 2024-03-02\n---\nRe-bonjour.\n",
+    })
+
+
+def test_a_third_party_extension_writes_a_file_and_the_built_ins_can_be_left_out(tmp_path):
+    root = _two_posts(tmp_path / "src")
+    out = tmp_path / "out"
+    result = build_site(root, out, extensions=[*installed_extensions(), Colophon()])
+    assert (out / "humans.txt").read_text(encoding="utf-8") == "Équipe de Carnet de test, 2 billets\n"
+    assert "Premier" in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / ".contentkit" / "next-publish.json").is_file()  # written by the editorial extension
+    assert [e.name for e in result.site.extensions] == ["editorial", "search", "extension"]
+
+    # without the built-in extensions the site is still built, without their files
+    bare = tmp_path / "bare"
+    build_site(root, bare, extensions=[Colophon()], use_cache=False)
+    assert not (bare / ".contentkit" / "next-publish.json").exists()
+    assert (bare / "humans.txt").is_file() and "Premier" in (bare / "index.html").read_text(encoding="utf-8")
