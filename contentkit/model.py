@@ -73,6 +73,24 @@ class Event:
     replay_url: str = ""
 
 
+def event_switch(ev: Event) -> datetime:
+    """The instant an event page turns from "upcoming" into "replay": its end, or its start."""
+    return ev.end or ev.start
+
+
+def event_is_past(ev: Event, now: datetime) -> bool:
+    # Same comparison as themes/default/templates/partials/event.html.
+    return event_switch(ev) < now
+
+
+def event_phase(a: Article, now: datetime | None) -> str | None:
+    """"upcoming" | "past" | None: part of an article page's signature (render/pages.py), so the
+    switch re-renders the page. In the core because the core plans article pages."""
+    if a.event is None:
+        return None
+    return "past" if now is not None and event_is_past(a.event, now) else "upcoming"
+
+
 @deferrable("html", "toc_html", "body")  # read from the cache when first used (deferred.py)
 @dataclass(eq=False)  # identity: objects reference each other
 class Article:

@@ -26,14 +26,7 @@ FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics",
             "contentkit.commands", "contentkit.cli")
 
 # (importer, imported) still to be turned into extension hooks (issue #13); never add to this list
-KNOWN_CORE_TO_FEATURE = {
-    ("contentkit.render.env", "contentkit.editorial.events"),
-    ("contentkit.render.env", "contentkit.editorial.links"),
-    ("contentkit.render.feeds", "contentkit.editorial.links"),
-    ("contentkit.render.pages", "contentkit.editorial.events"),
-    ("contentkit.render.pages", "contentkit.search"),
-    ("contentkit.render.pages", "contentkit.editorial.schedule"),
-}
+KNOWN_CORE_TO_FEATURE: set[tuple[str, str]] = set()  # all turned into extensions
 
 
 def _module_name(path: Path) -> str:

@@ -11,27 +11,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from ..model import Article, Event, Site
+from ..model import Article, Site, event_is_past, event_phase, event_switch  # noqa: F401 (re-exported)
 
 NEXT_PUBLISH = ".contentkit/next-publish.json"
 LIVE_STATUSES = ("published", "scheduled")
-
-
-def event_switch(ev: Event) -> datetime:
-    """The instant an event page turns from "upcoming" into "replay": its end, or its start."""
-    return ev.end or ev.start
-
-
-def event_is_past(ev: Event, now: datetime) -> bool:
-    # Same comparison as themes/default/templates/partials/event.html.
-    return event_switch(ev) < now
-
-
-def event_phase(a: Article, now: datetime | None) -> str | None:
-    """"upcoming" | "past" | None: part of the page signature, so the switch re-renders the page."""
-    if a.event is None:
-        return None
-    return "past" if now is not None and event_is_past(a.event, now) else "upcoming"
 
 
 def _candidates(site: Site) -> list[Article]:

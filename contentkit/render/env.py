@@ -278,15 +278,16 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
     env.globals.update(t=t, config=config)
     env.filters.update(date=date_filter, datetime=datetime_filter, jsonld=jsonld,
                        absolute=config.absolute, isodate=lambda d: d.isoformat() if d else "")
-    from ..editorial.events import ics_url
-    from ..editorial.links import outbound_links
-    # `outbound`: rel/UTM on links leaving the site (article HTML); `events_page`: set by the planner.
-    env.filters.update(outbound=lambda html: outbound_links(html, config), ics_url=ics_url)
-    env.globals.update(events_page=None)
+    # `outbound` (rel/UTM on links leaving the site) and `ics_url` (an event's calendar file) are
+    # the editorial extension's (its on_environment replaces these, see editorial/extension.py).
+    # Neutral defaults here only because the default theme uses both filters and Jinja refuses to
+    # compile a template naming an unknown filter: without that extension, pages still render,
+    # links as written, no calendar link target. The `events_page` / `search_page` globals are the
+    # extensions' alone: an unset global is undefined (false) in a template.
+    env.filters.update(outbound=lambda html: html, ics_url=lambda article: "")
     # `scrollable`: code blocks and tables that scroll sideways get tabindex=0, so keyboard users
-    # can scroll them (WCAG 2.1.1); `search_page`: set by the planner when search is on.
+    # can scroll them (WCAG 2.1.1).
     env.filters.update(scrollable=lambda html: Markup(_SCROLLER.sub(r'<\1 tabindex="0"', str(html))))
-    env.globals.update(search_page=None)
     # `card(a)`, `byline(a)`: the partials, rendered once per article when they can be (see
     # PartialMemo) and like an include otherwise; the memos themselves are not globals: see PartialMemo.of.
     memos = {}

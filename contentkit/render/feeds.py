@@ -12,7 +12,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from feedgen.feed import FeedGenerator
 
 from ..urls import rooted_links
-from ..editorial.links import feed_link_params
 from ..model import Article, Site
 
 _EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -64,7 +63,10 @@ def feed_content(a: Article, site_url: str, memo: dict | None = None) -> str:
 
 
 def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str, feed_path: str,
-               fmt: str, description: str = "", content_memo: dict | None = None) -> bytes:
+               fmt: str, description: str = "", content_memo: dict | None = None,
+               link_params: dict | None = None) -> bytes:
+    """`link_params`: query parameters added to entry links (the editorial extension's UTM, through
+    Planner.feed_link_params), none by default."""
     cfg = site.config
     fg = FeedGenerator()
     if fmt == "rss":
@@ -84,7 +86,7 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
     # An empty feed (an author with no post yet) gets a fixed date, not feedgen's "now": the same
     # site must give the same bytes at every build.
     fg.updated(max((a.updated or a.date) for a in items) if items else _EMPTY_FEED_DATE)
-    params = feed_link_params(site, page_url, fmt)  # UTM on entry links, per feed (editorial/links.py)
+    params = link_params or {}
     for a in reversed(items):  # feedgen prepends entries; reversed keeps newest first
         entry = fg.add_entry()
         url = cfg.absolute(a.url)

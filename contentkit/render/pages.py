@@ -15,12 +15,9 @@ from typing import Callable
 import jinja2
 
 from ..urls import output_path
-from ..model import Article, Site
-from .env import PartialMemo
+from ..model import Article, Site, event_phase
+from .env import PartialMemo, static_dirs
 from .feeds import build_feed
-from ..editorial.events import plan_events
-from ..search import plan_search
-from ..editorial.schedule import event_phase
 from .seo import Fields, page_meta, robots_txt, sitemap_xml
 
 
@@ -53,6 +50,10 @@ class Planner:
         self.copies: list[CopiedFile] = []
         self.feed_contents: dict = {}  # article -> feed entry content, for this build (feeds.py)
         self._feeds: dict[str, list] = {}
+        # The query parameters of entry links in the feed of a page, per format: none here; an
+        # extension's on_environment/on_plan may set it (editorial: UTM, editorial/links.py). Read
+        # when a feed is rendered, so it may be set after the feeds are planned.
+        self.feed_link_params: Callable[[Site, str, str], dict] = lambda site, page_url, fmt: {}
 
     def rel(self, url: str) -> str:
         return output_path(url[len(self.root) - 1:])
@@ -116,7 +117,8 @@ class Planner:
             self.add(path[len(self.root):], ("feed", fmt, title, description, [a.fingerprint for a in items]),
                      lambda fmt=fmt, path=path: build_feed(self.site, articles, title=title, page_url=page_url,
                                                            feed_path=path, fmt=fmt, description=description,
-                                                           content_memo=self.feed_contents))
+                                                           content_memo=self.feed_contents,
+                                                           link_params=self.feed_link_params(self.site, page_url, fmt)))
 
     def listing(self, base_url: str, template: str, articles: list[Article], title: str,
                 description: str, deps: tuple, **context) -> None:
@@ -145,6 +147,7 @@ class Planner:
     # -------------------------------------------------------------------------------------
     def plan(self) -> "Planner":
         site, cfg, t = self.site, self.cfg, self.env.globals["t"]
+        site.extensions.run("on_environment", self.env, site)  # filters and globals of the features
         posts = site.posts
         self.listing(self.root, "index.html", posts, cfg.title, cfg.description, ("home",), is_home=True)
         self.feed(posts, cfg.title, self.root, cfg.description)
@@ -176,8 +179,7 @@ class Planner:
 
         if cfg.builds("author"):
             self.plan_authors()
-        plan_events(self)  # .ics of each event post, events page
-        plan_search(self)  # the search page, when search is on (search.py)
+        site.extensions.run("on_plan", self)  # e.g. .ics files and events page, search page
         self.page(self.root + "404.html", "404.html", ("404", [_brief(a) for a in posts[:5]]), title=t("not_found_title"),
                   meta=page_meta(site, title=t("not_found_title"), url=self.root + "404.html", noindex=True),
                   feeds=[])
@@ -228,12 +230,11 @@ class Planner:
                 if term.articles:
                     latest = max((a.updated or a.date) for a in term.articles)
                     entries.append((cfg.absolute(term.url), day(latest)))
-        if self.env.globals.get("events_page"):  # set by plan_events (editorial/events.py)
+        if self.env.globals.get("events_page"):  # set by the editorial extension (editorial/events.py)
             entries.append((cfg.absolute(self.env.globals["events_page"]), None))
         return entries
 
     def plan_copies(self) -> None:
-        from .env import static_dirs
         seen: dict[str, Path] = {}
         for d in static_dirs(self.cfg):  # later directories override earlier ones
             for path in sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")):
