@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from contentkit.analytics import charts
 from contentkit.analytics.outputs import atomic_write
-from contentkit.analytics.stats import KPIS
+from contentkit.analytics.stats import KPIS, kpi_labels
 from contentkit.i18n import catalog
 
 __all__ = ["write_report", "render_report"]
@@ -40,14 +40,14 @@ def render_report(state: dict[str, Any]) -> str:
     ln = state["length_norm"]
     records = state["records"]
     report = state["report"]
-    kpi_label = {k: (v[1] if fr else v[0]) for k, v in KPIS.items()}
+    kpi_label = kpi_labels(state["lang"])
     words_label = t["words_log"]
 
     def pts(kpi):
-        return [(r.words, r.kpis.get(kpi), f"{r.title} — {r.words} {t['words']}, "
-                 f"{kpi_label[kpi]} : {charts.number(r.kpis.get(kpi), fr, 2)}" if fr else
-                 f"{r.title} — {r.words} {t['words']}, {kpi_label[kpi]}: "
-                 f"{charts.number(r.kpis.get(kpi), fr, 2)}")
+        return [(r.words, r.kpis.get(kpi),
+                 t["point_tip"].format(title=r.title, words=r.words, unit=t["words"],
+                                       kpi=kpi_label[kpi],
+                                       value=charts.number(r.kpis.get(kpi), fr, 2)))
                 for r in records]
 
     scatters = []
@@ -57,8 +57,7 @@ def render_report(state: dict[str, Any]) -> str:
         logy = kpi in ("views_per_day", "search_clicks_per_day")
         note = None
         if kpi == "engaged_seconds_per_view":
-            note = ("Mécaniquement plus élevé pour les textes longs : ce n'est pas un critère de succès."
-                    if fr else "Rises with length mechanically: not a measure of success.")
+            note = t["engaged_note"]
         scatters.append({"kpi": kpi, "label": kpi_label[kpi], "note": note,
                          "svg": charts.scatter(pts(kpi), words_label, kpi_label[kpi],
                                                f"{kpi_label[kpi]} / {t['words']}", fr, logx=True,
@@ -104,7 +103,7 @@ def render_report(state: dict[str, Any]) -> str:
     links = state["links"]
     index = {r.source: i for i, r in enumerate(records)}
     nodes = [(f"{r.title} — {r.cluster or '—'}, {links['in_degree'].get(r.source, 0)} "
-              f"{'liens entrants' if fr else 'incoming links'}", r.cluster,
+              f"{t['incoming_links']}", r.cluster,
               links["in_degree"].get(r.source, 0)) for r in records]
     edges = [(index[a], index[b]) for a, b in links["edges"] if a in index and b in index]
     link_svg = charts.link_graph(nodes, edges, t["links"], fr)

@@ -34,8 +34,10 @@ from typing import Any
 import numpy as np
 from scipy import stats as sps
 
+from contentkit.i18n import catalog
+
 __all__ = ["VERDICTS", "MIN_ELIGIBLE", "MIN_BUCKET", "MIN_DAYS_LIVE", "FIRST_DAYS", "N_BOOT",
-           "SEED", "KPIS", "StatsRecord", "needed_sample", "partial_spearman", "primary_test",
+           "SEED", "KPIS", "kpi_labels", "StatsRecord", "needed_sample", "partial_spearman", "primary_test",
            "length_norm", "bucket_edges_label", "holm", "verdict_text"]
 
 VERDICTS = ("longer_better", "shorter_better", "no_clear_difference", "insufficient_data")
@@ -47,16 +49,23 @@ N_BOOT = 2000
 SEED = 20240601
 CI_LEVEL = 0.95
 
-#: KPIs described per bucket/band: name -> (English label, French label, higher is better?)
-KPIS: dict[str, tuple[str, str, bool | None]] = {
-    "views_per_day": ("Views per day live", "Vues par jour en ligne", True),
-    "search_clicks_per_day": ("Search clicks per day", "Clics de recherche par jour", True),
-    "engaged_seconds_per_view": ("Engaged time per view (s)", "Temps d'engagement par vue (s)", None),
-    "completion": ("Engaged time ÷ reading time", "Temps d'engagement ÷ temps de lecture", True),
-    "engagement_rate": ("Engagement rate (1 − bounce)", "Taux d'engagement (1 − rebond)", True),
-    "key_events_per_1000_views": ("Key events per 1,000 views", "Événements clés pour 1 000 vues", True),
-    "search_position": ("Average search position", "Position moyenne de recherche", False),
+#: KPIs described per bucket/band: name -> higher is better? (labels: analysis.kpi.<name> in the
+#: catalogs; see kpi_labels)
+KPIS: dict[str, bool | None] = {
+    "views_per_day": True,
+    "search_clicks_per_day": True,
+    "engaged_seconds_per_view": None,
+    "completion": True,
+    "engagement_rate": True,
+    "key_events_per_1000_views": True,
+    "search_position": False,
 }
+
+
+def kpi_labels(lang: str) -> dict[str, str]:
+    """KPI name -> its label in a language (catalog section analysis.kpi)."""
+    t = catalog(lang)
+    return {k: t.t(f"analysis.kpi.{k}") for k in KPIS}
 #: KPIs tested (exploratory) against length besides the primary outcome. Engaged time per view
 #: is described but never tested as "success" (it grows with length mechanically).
 SECONDARY_KPIS = ("search_clicks_per_day", "completion", "engagement_rate",
@@ -366,24 +375,23 @@ def _bands(records: Sequence[StatsRecord], attr: str, fr: bool, n_boot: int, see
     cuts = [float(np.percentile(vals, 100 / 3)), float(np.percentile(vals, 200 / 3))]
     recs = [r for r in records if getattr(r, attr) is not None]
     assign = _assign(np.array([getattr(r, attr) for r in recs], float), cuts)
-    names = (["bas", "moyen", "haut"] if fr else ["low", "middle", "high"])
+    t = catalog("fr" if fr else "en")
+    names = [t.t(f"analysis.stats.band_{b}") for b in ("low", "middle", "high")]
     labels = [f"{names[0]} (< {cuts[0]:.0f})", f"{names[1]} ({cuts[0]:.0f}–{cuts[1]:.0f})",
               f"{names[2]} (≥ {cuts[1]:.0f})"]
     return {"cuts": cuts, "bands": _groups_table(labels, assign, recs, None, n_boot, seed)}
 
 
 def _by_time(records: Sequence[StatsRecord], fr: bool) -> dict[str, Any]:
-    days_fr = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-    days_en = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    names = days_fr if fr else days_en
+    t = catalog("fr" if fr else "en")
+    names = [t.t(f"analysis.stats.weekday.{d}") for d in WEEKDAYS]
     wd = []
     for d in range(7):
         v = [r.outcome for r in records if r.weekday == d and r.outcome is not None]
         wd.append({"weekday": d, "label": names[d], "n": len(v),
                    "median_views_per_day": float(np.median(v)) if v else None})
-    slots = [(0, 9, "0–9 h" if fr else "before 9:00"), (9, 12, "9–12 h" if fr else "9:00–12:00"),
-             (12, 14, "12–14 h" if fr else "12:00–14:00"), (14, 18, "14–18 h" if fr else "14:00–18:00"),
-             (18, 24, "18–24 h" if fr else "after 18:00")]
+    slots = [(lo, hi, t.t(f"analysis.stats.hours_{lo}_{hi}"))
+             for lo, hi in ((0, 9), (9, 12), (12, 14), (14, 18), (18, 24))]
     hours = []
     for lo, hi, label in slots:
         v = [r.outcome for r in records if r.hour is not None and lo <= r.hour < hi
@@ -395,19 +403,11 @@ def _by_time(records: Sequence[StatsRecord], fr: bool) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ main
 
-NOT_CONTROLLED_EN = [
-    "promotion (newsletter, social media, paid campaigns)", "internal links pointing to the article",
-    "seasonality and news peaks", "topic demand (search volume) beyond the cluster",
-    "authors' audience and reputation", "title and meta-description quality",
-    "updates to the article after publication (except the git analysis, exploratory)",
-]
-NOT_CONTROLLED_FR = [
-    "la promotion (newsletter, réseaux sociaux, campagnes payantes)",
-    "les liens internes vers l'article", "la saisonnalité et les pics d'actualité",
-    "la demande du sujet (volume de recherche) au-delà du cluster",
-    "l'audience et la notoriété des auteurs", "la qualité du titre et de la méta-description",
-    "les mises à jour après publication (hors analyse git, exploratoire)",
-]
+#: Weekday keys of analysis.stats.weekday, Monday first (datetime.weekday()).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: What the length-norm test does not control for (analysis.stats.not_controlled.<key>), in order.
+NOT_CONTROLLED = ("promotion", "internal_links", "seasonality", "demand", "authors", "title",
+                  "updates")
 
 
 def length_norm(records: Sequence[StatsRecord], buckets: Sequence[int] = (500, 800, 1500, 3000),
@@ -416,12 +416,13 @@ def length_norm(records: Sequence[StatsRecord], buckets: Sequence[int] = (500, 8
                 ) -> dict[str, Any]:
     """The whole length-norm analysis (verdict + descriptives), JSON-ready."""
     fr = lang.startswith("fr")
+    t = catalog("fr" if fr else "en")
     edges = sorted(int(b) for b in buckets)
     eligible = [r for r in records if r.excluded is None and r.outcome is not None
                 and r.age_days is not None]
     kept = {id(r) for r in eligible}
     excluded = [{"source": r.source, "title": r.title,
-                 "reason": r.excluded or ("pas de mesure de trafic" if fr else "no traffic measure")}
+                 "reason": r.excluded or t.t("analysis.stats.no_traffic_measure")}
                 for r in records if id(r) not in kept]
     n = len(eligible)
     bounds = [(None if i == 0 else edges[i - 1], edges[i] if i < len(edges) else None)
@@ -442,37 +443,27 @@ def length_norm(records: Sequence[StatsRecord], buckets: Sequence[int] = (500, 8
         "needed_n": {"r": 0.3, "power": 0.8, "alpha": 0.05, "n": needed_sample(0.3)},
         "test": None,
         "excluded": excluded,
-        "not_controlled": NOT_CONTROLLED_FR if fr else NOT_CONTROLLED_EN,
+        "not_controlled": [t.t(f"analysis.stats.not_controlled.{k}") for k in NOT_CONTROLLED],
         "reasons": [],
     }
     if n >= 4:
         test = primary_test([r.words for r in eligible], [r.outcome for r in eligible],
                             [r.age_days for r in eligible], [r.cluster for r in eligible],
                             n_boot=n_boot, seed=seed)
-        test["method"] = (
-            "Spearman partiel sur l'âge (polynôme cubique du rang) et le thème (effets fixes de "
-            f"cluster) ; intervalle bootstrap percentile à {int(CI_LEVEL * 100)} %, {n_boot} "
-            f"rééchantillonnages, graine {seed} ; garde-fou : intervalle de Fieller (z de Fisher)"
-            if fr else
-            "Spearman partial on age (cubic in rank) and topic (cluster fixed effects); "
-            f"{int(CI_LEVEL * 100)} % percentile bootstrap, {n_boot} resamples, seed {seed}; "
-            "guard: Fieller interval (Fisher z)")
+        test["method"] = t.t("analysis.stats.method", ci=int(CI_LEVEL * 100), n_boot=n_boot,
+                             seed=seed)
         result["test"] = test
     reasons = []
     if n < MIN_ELIGIBLE:
-        reasons.append(("seulement {n} articles éligibles (il en faut au moins {m})" if fr else
-                        "only {n} eligible articles (at least {m} needed)").format(n=n, m=MIN_ELIGIBLE))
+        reasons.append(t.t("analysis.stats.only_eligible", n=n, m=MIN_ELIGIBLE))
     if ref_n < MIN_BUCKET:
-        reasons.append(("seulement {n} articles dans la tranche de référence {b} mots (il en faut "
-                        "au moins {m})" if fr else
-                        "only {n} articles in the reference bucket {b} words (at least {m} needed)"
-                        ).format(n=ref_n, b=labels[ref], m=MIN_BUCKET))
+        reasons.append(t.t("analysis.stats.only_reference", n=ref_n, b=labels[ref], m=MIN_BUCKET))
     test = result["test"]
     if reasons:
         result["verdict"] = "insufficient_data"
     elif test is None or test["ci"] is None:
         result["verdict"] = "insufficient_data"
-        reasons.append("intervalle non calculable" if fr else "the interval could not be computed")
+        reasons.append(t.t("analysis.stats.no_interval"))
     elif test["ci"][0] > 0 and (test["ci_fieller"] is None or test["ci_fieller"][0] > 0):
         result["verdict"] = "longer_better"
     elif test["ci"][1] < 0 and (test["ci_fieller"] is None or test["ci_fieller"][1] < 0):
@@ -530,7 +521,7 @@ def _secondary(eligible: Sequence[StatsRecord], fr: bool) -> list[dict]:
 
 def _fmt(x: float | None, fr: bool, digits: int = 2) -> str:
     if x is None:
-        return "n/d" if fr else "n/a"
+        return catalog("fr" if fr else "en").t("analysis.stats.na")
     s = f"{x:.{digits}f}"
     return s.replace(".", ",").replace("-", "−") if fr else s.replace("-", "−")
 
@@ -545,44 +536,17 @@ def verdict_text(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
     rho, ci = t.get("rho"), t.get("ci")
     pct, pci = t.get("pct_per_doubling"), t.get("pct_per_doubling_ci")
     lines: list[str] = []
-    if fr:
-        head = {
-            "longer_better": "Sur ce site, les articles plus longs ont eu plus de trafic, à âge et thème égaux.",
-            "shorter_better": "Sur ce site, les articles plus courts ont eu plus de trafic, à âge et thème égaux.",
-            "no_clear_difference": "Pas de différence nette selon la longueur : les données ne permettent pas de dire que la longueur compte (ce n'est pas la preuve qu'elle ne compte pas).",
-            "insufficient_data": "Données insuffisantes : la norme de longueur ne peut pas être testée avec ces données (résultat non concluant, pas « aucun effet »).",
-        }[v]
-        if rho is not None:
-            lines.append(f"Corrélation de Spearman partielle (âge, thème) entre longueur et vues par jour : "
-                         f"{_fmt(rho, fr)} (IC 95 % {_fmt(ci[0], fr) if ci else 'n/d'} à "
-                         f"{_fmt(ci[1], fr) if ci else 'n/d'}), sur {n} articles.")
-        if pct is not None:
-            lines.append(f"Doubler la longueur va de pair avec {_fmt(pct, fr, 0)} % de vues par jour "
-                         f"(IC 95 % {_fmt(pci[0], fr, 0) if pci else 'n/d'} % à "
-                         f"{_fmt(pci[1], fr, 0) if pci else 'n/d'} %) — une association, pas une cause.")
-        for r in result.get("reasons", []):
-            lines.append(f"Raison : {r}.")
-        if v in ("insufficient_data", "no_clear_difference"):
-            lines.append(f"Pour détecter une corrélation modérée (0,3) avec 80 % de puissance, il faut "
-                         f"environ {need} articles éligibles (formule de Fisher) ; ce site en a {n}.")
-    else:
-        head = {
-            "longer_better": "On this site, longer articles got more traffic, at equal age and topic.",
-            "shorter_better": "On this site, shorter articles got more traffic, at equal age and topic.",
-            "no_clear_difference": "No clear difference by length: the data do not show that length matters (which is not proof that it does not).",
-            "insufficient_data": "Insufficient data: the length norm cannot be tested with these data (inconclusive, not \"no effect\").",
-        }[v]
-        if rho is not None:
-            lines.append(f"Partial Spearman correlation (age, topic) of length with views per day: "
-                         f"{_fmt(rho, fr)} (95% CI {_fmt(ci[0], fr) if ci else 'n/a'} to "
-                         f"{_fmt(ci[1], fr) if ci else 'n/a'}), over {n} articles.")
-        if pct is not None:
-            lines.append(f"Doubling the length goes with {_fmt(pct, fr, 0)}% views per day "
-                         f"(95% CI {_fmt(pci[0], fr, 0) if pci else 'n/a'}% to "
-                         f"{_fmt(pci[1], fr, 0) if pci else 'n/a'}%) — an association, not a cause.")
-        for r in result.get("reasons", []):
-            lines.append(f"Reason: {r}.")
-        if v in ("insufficient_data", "no_clear_difference"):
-            lines.append(f"Detecting a moderate correlation (0.3) with 80% power takes about {need} "
-                         f"eligible articles (Fisher z formula); this site has {n}.")
+    c = catalog("fr" if fr else "en")
+    na = c.t("analysis.stats.na")
+    head = c.t(f"analysis.verdict.{v}")
+    if rho is not None:
+        lines.append(c.t("analysis.verdict.rho", rho=_fmt(rho, fr), lo=_fmt(ci[0], fr) if ci else na,
+                         hi=_fmt(ci[1], fr) if ci else na, n=n))
+    if pct is not None:
+        lines.append(c.t("analysis.verdict.pct", pct=_fmt(pct, fr, 0),
+                         lo=_fmt(pci[0], fr, 0) if pci else na, hi=_fmt(pci[1], fr, 0) if pci else na))
+    for r in result.get("reasons", []):
+        lines.append(c.t("analysis.verdict.reason", reason=r))
+    if v in ("insufficient_data", "no_clear_difference"):
+        lines.append(c.t("analysis.verdict.needed", need=need, n=n))
     return {"headline": head, "details": lines}
