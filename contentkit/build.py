@@ -13,9 +13,12 @@ problems before anything is written. `contentkit serve` calls the same `build_si
 """
 from __future__ import annotations
 
+import concurrent.futures  # ProcessPoolExecutor: its module is loaded on first use (parallel renders)
 import dataclasses
 import gc
+import inspect
 import json
+import multiprocessing
 import os
 import time
 from contextlib import contextmanager
@@ -169,8 +172,6 @@ def _staged(progress, stage: str):
     stage ("Reading", "Rendering"); an older one gets the rendering stage only, as before."""
     if progress is None:
         return None
-    import inspect
-
     try:
         params = inspect.signature(progress).parameters
     except (TypeError, ValueError):
@@ -402,10 +403,6 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
             progress(done, total)
 
     if workers > 1 and total >= RENDER_PARALLEL_THRESHOLD and can_fork():
-        import gc
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         size = max(16, total // (workers * 12))
         slices = [(i, min(i + size, total)) for i in range(0, total, size)]
         if warm is not None:
@@ -419,7 +416,7 @@ def _render(to_render: list, writer: OutputWriter, config: SiteConfig, workers: 
             # workers - 1 children, and the parent renders too: one process (and its copied pages)
             # fewer for the same cores. The parent takes slices from the end of the queue, as long as
             # no child has started them.
-            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = [pool.submit(_render_slice, bounds) for bounds in slices]
                 for future, bounds in zip(reversed(futures), reversed(slices)):
                     if not future.cancel():

@@ -22,6 +22,7 @@ from typing import Callable
 
 from .config import SiteConfig
 from .extensions import Extension
+from .render.seo import page_meta
 from .urls import output_path
 
 SEARCH_DIR = "pagefind"  # folder of the index inside the output folder
@@ -34,7 +35,7 @@ def pagefind_executable() -> Path | None:
     """The Pagefind binary shipped by the `pagefind` Python package, or None."""
     global _executable
     if _executable is False:
-        try:
+        try:  # an optional dependency (`pagefind[extended]`), looked up only when search is on
             from pagefind.service import get_executable
         except ImportError:
             _executable = None
@@ -84,8 +85,6 @@ def plan_search(planner) -> None:
     url = search_page(site, planner.rel)
     if url is None:
         return
-    from .render.seo import page_meta
-
     t = env.globals["t"]
     env.globals["search_page"] = url
     title = t("search_title")
