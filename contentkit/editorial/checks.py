@@ -1,4 +1,4 @@
-"""Site-wide editorial steps run by assemble.py after its collision check."""
+"""Site-wide editorial steps, run once the site is assembled (EditorialExtension.on_site)."""
 from __future__ import annotations
 
 from ..errors import ProblemLog
