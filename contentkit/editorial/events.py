@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ..urls import output_path, safe_url_path
 from ..model import Article, Site, fingerprint
+from ..render.seo import page_meta
 from .schedule import event_is_past, event_phase, event_switch
 
 ICS_NAME = "event.ics"
@@ -114,8 +115,6 @@ def event_posts(site: Site) -> tuple[list[Article], list[Article]]:
 
 def plan_events(planner) -> None:
     """Add the `.ics` file of every event post and the events page to a render.pages.Planner."""
-    from ..render.seo import page_meta
-
     site, env = planner.site, planner.env
     for a in site.posts:
         if a.event is not None:
