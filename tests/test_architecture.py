@@ -173,3 +173,28 @@ def test_a_third_party_extension_writes_a_file_and_the_built_ins_can_be_left_out
     build_site(root, bare, extensions=[Colophon()], use_cache=False)
     assert not (bare / ".contentkit" / "next-publish.json").exists()
     assert (bare / "humans.txt").is_file() and "Premier" in (bare / "index.html").read_text(encoding="utf-8")
+
+
+class Colophon2(Extension):
+    """A third-party extension that plans a page of its own: rendered only when its deps change."""
+
+    def on_plan(self, planner):
+        count = len(planner.site.posts)
+        planner.add("colophon.txt", ("colophon", count), lambda: f"{count} billets\n".encode())
+
+
+def test_a_third_party_extension_plans_a_file_rebuilt_when_its_deps_change(tmp_path):
+    root = _two_posts(tmp_path / "src")
+    out = tmp_path / "out"
+    extensions = [*installed_extensions(), Colophon2()]
+    first = build_site(root, out, extensions=extensions)
+    assert (out / "colophon.txt").read_text(encoding="utf-8") == "2 billets\n"
+    assert "colophon.txt" in first.report.written
+    again = build_site(root, out, extensions=extensions)
+    assert "colophon.txt" not in again.report.written  # same deps: kept as it is
+    (root / "content/posts/troisieme.md").write_text("---\ntitle: Trois\ndate: 2024-03-03\n---\nEncore.\n",
+                                                     encoding="utf-8")
+    build_site(root, out, extensions=extensions)
+    assert (out / "colophon.txt").read_text(encoding="utf-8") == "3 billets\n"
+    build_site(root, out)  # the installed extensions only: the file is gone from the site
+    assert not (out / "colophon.txt").exists()
