@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 import jinja2.compiler
 import jinja2.meta
+import markupsafe
 import yaml
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
@@ -84,8 +85,6 @@ def _output_escape():
     escape() wraps the same characters in a Markup, which costs 20 times the escaping itself and is
     thrown away once the page is joined); anything else through escape(), as before. None when
     this markupsafe has no such shortcut (markupsafe 2's escape is all C: nothing to gain)."""
-    import markupsafe
-
     inner = getattr(markupsafe, "_escape_inner", None)
     if inner is None:
         return None
