@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
+from .shortcuts import register as register_shortcut
+
 __all__ = ["ProseBlock", "prose_blocks", "tokenize_words", "count_words", "count_prose_words_fast",
            "split_sentences", "reading_time_minutes", "lang_root"]
 
@@ -342,9 +344,37 @@ _word_class_errors_registered = False
 
 def _register_word_class_errors() -> None:
     # Registered on first use, not at import: importing contentkit changes no process-wide state.
-    global _word_class_errors_registered
-    codecs.register_error(_WORD_CLASS_ERRORS, _word_class_errors)
+    global _word_class_errors_registered, _word_classes_of_latin1
+    if register_shortcut("text.word-class-codec", module=__name__, library="Python", supported=">=3.11",
+                         replaces="codecs.register_error (a Latin-1 encode error handler: the text's "
+                                  "non-Latin-1 characters mapped to their classes in C)", active=True):
+        codecs.register_error(_WORD_CLASS_ERRORS, _word_class_errors)
+        _word_classes_of_latin1 = _codec_word_classes
     _word_class_errors_registered = True
+
+
+class _NonLatin1Repr(dict):
+    """The stock path of the codec: str.translate maps each character beyond Latin-1 to its class."""
+
+    def __missing__(self, code: int) -> str:
+        if code < 256:
+            raise LookupError(code)  # left as it is
+        self[code] = rep = _CLASS_REPR[code]
+        return rep
+
+
+_NON_LATIN1_REPR = _NonLatin1Repr()
+
+
+def _codec_word_classes(text: str) -> bytes:
+    return text.encode("latin-1", _WORD_CLASS_ERRORS)
+
+
+def _translated_word_classes(text: str) -> bytes:
+    return text.translate(_NON_LATIN1_REPR).encode("latin-1")
+
+
+_word_classes_of_latin1 = _translated_word_classes
 
 
 _CLASS_TABLE = bytes(ord(_char_class(chr(i))) for i in range(256))
@@ -378,8 +408,7 @@ def _word_classes(text: str) -> bytes:
     """``text`` with each character replaced by its `_char_class`."""
     if not _word_class_errors_registered:
         _register_word_class_errors()
-    return (text.replace("\u2019", "'").replace(NNBSP, NBSP)
-            .encode("latin-1", _WORD_CLASS_ERRORS).translate(_CLASS_TABLE))
+    return _word_classes_of_latin1(text.replace("\u2019", "'").replace(NNBSP, NBSP)).translate(_CLASS_TABLE)
 
 
 def _count_class_words(classes: bytes, french: bool) -> int:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from contentkit.i18n import catalog
+
 __all__ = ["scatter", "interval_chart", "bar_chart", "link_graph", "number"]
 
 W, H = 640, 340
@@ -18,6 +20,11 @@ ML, MR, MT, MB = 64, 16, 16, 52
 INK, GRID, ACCENT, MUTED, HI = "#1f2933", "#d9dee3", "#1f5fa8", "#6b7785", "#b3261e"
 _uid = [0]
 
+
+
+def _t(fr: bool, key: str, **kwargs) -> str:
+    """A chart wording (catalog section analysis.charts) in the report's language."""
+    return catalog("fr" if fr else "en").t(f"analysis.charts.{key}", **kwargs)
 
 def _id(prefix: str) -> str:
     _uid[0] += 1
@@ -106,9 +113,10 @@ def scatter(points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str
     pts = [(x, y, t, i) for i, (x, y, t) in enumerate(points)
            if x is not None and y is not None and (not logx or x > 0) and (not logy or y > 0)]
     if not pts:
-        return _frame(title, desc or ("aucune donnée" if fr else "no data"),
+        no_data = _t(fr, "no_data")
+        return _frame(title, desc or no_data,
                       [f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle" fill="{MUTED}">'
-                       f'{"aucune donnée" if fr else "no data"}</text>'])
+                       f'{no_data}</text>'])
     xs = [p[0] for p in pts]
     ys = [p[1] for p in pts]
     xlo, xhi = min(xs), max(xs)
@@ -134,8 +142,7 @@ def scatter(points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str
                     f'fill="{HI if hi else ACCENT}" fill-opacity="{0.95 if hi else 0.7}" '
                     f'stroke="#fff" stroke-width="0.8"><title>{escape(t)}</title></circle>')
     if not desc:
-        desc = (f"{len(pts)} articles ; abscisse {xlabel}, ordonnée {ylabel}" if fr else
-                f"{len(pts)} articles; x axis {xlabel}, y axis {ylabel}")
+        desc = _t(fr, "scatter_desc", n=len(pts), xlabel=xlabel, ylabel=ylabel)
     return _frame(title, desc, body)
 
 
@@ -144,7 +151,7 @@ def interval_chart(rows: Sequence[tuple[str, float | None, list | None, int]], y
     """Medians with their 95 % intervals per group (label, median, [lo, hi] or None, n)."""
     vals = [v for _, m, ci, _ in rows for v in ([m] + (ci or [])) if v is not None]
     if not vals:
-        return _frame(title, "aucune donnée" if fr else "no data", [])
+        return _frame(title, _t(fr, "no_data"), [])
     lo, hi = min(0.0, min(vals)), max(vals) * 1.1 or 1.0
     fy = _scale(lo, hi, H - MB, MT, False)
     step = (W - ML - MR) / max(len(rows), 1)
@@ -159,16 +166,15 @@ def interval_chart(rows: Sequence[tuple[str, float | None, list | None, int]], y
                     f'fill="{MUTED}">n = {n}</text>')
         if med is None:
             continue
-        tip = (f"{label} : médiane {number(med, fr, 2)}" if fr else f"{label}: median {number(med, fr, 2)}")
+        tip = _t(fr, "median_tip", label=label, median=number(med, fr, 2))
         if ci:
-            tip += (f", IC 95 % {number(ci[0], fr, 2)} – {number(ci[1], fr, 2)}" if fr
-                    else f", 95% CI {number(ci[0], fr, 2)} – {number(ci[1], fr, 2)}")
+            tip += _t(fr, "ci_tip", lo=number(ci[0], fr, 2), hi=number(ci[1], fr, 2))
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{fy(ci[0]):.1f}" y2="{fy(ci[1]):.1f}" '
                         f'stroke="{INK}" stroke-width="2"/>'
                         f'<line x1="{x - 8:.1f}" x2="{x + 8:.1f}" y1="{fy(ci[0]):.1f}" y2="{fy(ci[0]):.1f}" stroke="{INK}" stroke-width="2"/>'
                         f'<line x1="{x - 8:.1f}" x2="{x + 8:.1f}" y1="{fy(ci[1]):.1f}" y2="{fy(ci[1]):.1f}" stroke="{INK}" stroke-width="2"/>')
         else:
-            tip += " (pas d'intervalle : moins de 10 articles)" if fr else " (no interval: fewer than 10 articles)"
+            tip += _t(fr, "no_interval_tip")
         body.append(f'<rect class="bar" x="{x - 7:.1f}" y="{fy(med) - 7:.1f}" width="14" height="14" '
                     f'fill="{HI if ref else ACCENT}"><title>{escape(tip)}</title></rect>')
     desc = "; ".join(f"{label}: {number(m, fr, 2)} (n={n})" for label, m, _, n in rows)
@@ -179,7 +185,7 @@ def bar_chart(rows: Sequence[tuple[str, float | None, int]], ylabel: str, title:
               fr: bool) -> Markup:
     vals = [v for _, v, _ in rows if v is not None]
     if not vals:
-        return _frame(title, "aucune donnée" if fr else "no data", [])
+        return _frame(title, _t(fr, "no_data"), [])
     hi = max(vals) * 1.15 or 1.0
     fy = _scale(0, hi, H - MB, MT, False)
     step = (W - ML - MR) / max(len(rows), 1)
@@ -242,7 +248,6 @@ def link_graph(nodes: Sequence[tuple[str, str, int]], edges: Sequence[tuple[int,
     for k, c in enumerate(clusters):
         body.append(f'<rect x="8" y="{8 + 16 * k}" width="10" height="10" fill="{colour[c]}"/>'
                     f'<text x="24" y="{17 + 16 * k}" font-size="11" fill="{INK}">'
-                    f'{escape(c or ("(sans catégorie)" if fr else "(no category)"))}</text>')
-    desc = (f"{len(nodes)} articles, {len(edges)} liens internes, {len(clusters)} clusters" if fr
-            else f"{len(nodes)} articles, {len(edges)} internal links, {len(clusters)} clusters")
+                    f'{escape(c or _t(fr, "no_category"))}</text>')
+    desc = _t(fr, "graph_desc", n=len(nodes), edges=len(edges), clusters=len(clusters))
     return _frame(title, desc, body, width=size, height=size, cls="chart graph")

@@ -62,6 +62,7 @@ import numpy as np
 from scipy import sparse
 
 from contentkit.analytics.terms import forms_of_tokens, stem
+from contentkit.i18n import catalog
 from contentkit.text import lang_root, prose_blocks, tokenize_words
 
 __all__ = ["WEIGHTS", "DepthFeatures", "DepthDoc", "Component", "DepthResult", "depth_features",
@@ -311,6 +312,11 @@ def _n(x: float, fr: bool, digits: int = 0) -> str:
     return text
 
 
+def _cat(fr: bool):
+    """The catalog of the report's language (depth functions take a `fr` flag)."""
+    return catalog("fr" if fr else "en")
+
+
 def _pct(x: float, fr: bool) -> str:
     return f"{_n(100 * x, fr)}\u00a0%" if fr else f"{100 * x:.0f}%"
 
@@ -447,11 +453,9 @@ def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Cluster
     groups = tuple(g for g in _scoped_groups(doc) if g in terms.group_row)
     base_cdf, base_size, distinct = clusters.get(groups)
     cluster_n = max(0, distinct - 1)
-    not_applicable = (
-        "pas de groupe thématique assez grand (catégorie ou étiquettes partagées par 3 articles)"
-        if fr else "no topic cluster large enough (category or tags shared by 3 articles)")
-    na_improve = ("classer l'article dans une catégorie ou des étiquettes déjà utilisées"
-                  if fr else "file the article under a category or tags other articles use")
+    t = _cat(fr)
+    not_applicable = t.t("analysis.depth.no_cluster")
+    na_improve = t.t("analysis.depth.no_cluster_improve")
     if cluster_n < MIN_CLUSTER_ARTICLES:
         return (Component(name, None, None, max_points, not_applicable, na_improve,
                           {"cluster_articles": cluster_n, "key_terms": 0}), [], [], cluster_n)
@@ -469,8 +473,7 @@ def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Cluster
     cand = np.nonzero(eligible)[0]
     if len(cand) < MIN_KEY_TERMS:
         return (Component(name, None, None, max_points,
-                          ("le groupe thématique n'a pas assez de termes communs"
-                           if fr else "the topic cluster shares too few terms"),
+                          t.t("analysis.depth.few_terms"),
                           na_improve, {"cluster_articles": cluster_n, "key_terms": int(len(cand))}),
                 [], [], cluster_n)
     w = np.round(weight[cand], 12)  # stable ordering across platforms' last-bit noise
@@ -542,23 +545,7 @@ def _subtopics(doc: DepthDoc, fr: bool) -> Component:
                       "thin": [{"title": s.title, "words": s.words} for s in thin]})
 
 
-_EVIDENCE_LABELS = {
-    "figures": ("chiffres", "figures"),
-    "dates": ("dates", "dates"),
-    "sources": ("sources externes distinctes", "distinct external sources"),
-    "quotes": ("citations", "quotations"),
-    "tables": ("tableaux", "tables"),
-}
-_EVIDENCE_ADVICE = {
-    "figures": ("donner des chiffres (volumes, coûts, délais, pourcentages)",
-                "give figures (volumes, costs, lead times, percentages)"),
-    "dates": ("dater les faits et les études citées", "date the facts and studies cited"),
-    "sources": ("citer et lier des sources externes (études, textes officiels, données)",
-                "cite and link external sources (studies, official texts, data)"),
-    "quotes": ("citer un client, un expert ou un texte", "quote a client, an expert or a text"),
-    "tables": ("résumer des données comparatives dans un tableau",
-               "sum up comparative data in a table"),
-}
+# Evidence labels and advice: analysis.depth.evidence.<kind> / analysis.depth.advice.<kind>.
 
 
 def _evidence(doc: DepthDoc, fr: bool) -> Component:
@@ -572,15 +559,11 @@ def _evidence(doc: DepthDoc, fr: bool) -> Component:
     value = sum(densities.values())
     # what would raise it most: the sub-item with the most points still to gain
     gains = sorted(((EVIDENCE_TARGETS[k][1] - parts[k], k) for k in parts), key=lambda x: (-x[0], x[1]))
-    lang_i = 0 if fr else 1
-    listing = ", ".join(f"{counts[k]} {_EVIDENCE_LABELS[k][lang_i]}" for k in counts)
-    if fr:
-        explanation = f"{_n(value, fr, 1)} éléments de preuve pour 1 000 mots ({listing})"
-    else:
-        explanation = f"{value:.1f} pieces of evidence per 1,000 words ({listing})"
-    todo = [_EVIDENCE_ADVICE[k][lang_i] for gain, k in gains if gain > 0.5][:2]
-    improve = "; ".join(todo) if todo else ("rien : le maximum est atteint" if fr
-                                            else "nothing: maximum reached")
+    t = _cat(fr)
+    listing = ", ".join(f"{counts[k]} {t.t(f'analysis.depth.evidence.{k}')}" for k in counts)
+    explanation = t.t("analysis.depth.evidence_explanation", value=_n(value, fr, 1), listing=listing)
+    todo = [t.t(f"analysis.depth.advice.{k}") for gain, k in gains if gain > 0.5][:2]
+    improve = "; ".join(todo) if todo else t.t("analysis.depth.evidence_max")
     return Component("evidence", value, points, WEIGHTS["evidence"], explanation, improve,
                      {"counts": {**counts, "percentages": f.percentages},
                       "per_1000_words": densities,
@@ -640,29 +623,20 @@ def _originality(docs: Sequence[DepthDoc]):
             most_similar = {"source": docs[other].source, "jaccard": j, "containment": c_self}
             if j >= NEAR_DUP_JACCARD or c_self >= NEAR_DUP_CONTAINMENT or c_other >= NEAR_DUP_CONTAINMENT:
                 near = docs[other].source
+        t = _cat(fr)
         if sizes[i] == 0:
-            expl = ("texte trop court pour comparer des séquences de 5 mots" if fr
-                    else "text too short to compare 5-word sequences")
-        elif fr:
-            expl = (f"{_pct(1 - r, fr)} des séquences de 5 mots ne se retrouvent dans aucun "
-                    "autre article")
+            expl = t.t("analysis.depth.too_short")
         else:
-            expl = f"{_pct(1 - r, fr)} of the 5-word sequences appear in no other article"
+            expl = t.t("analysis.depth.original_share", pct=_pct(1 - r, fr))
         if most_similar:
-            expl += (f" ; le plus proche : {most_similar['source']} (Jaccard "
-                     f"{_n(most_similar['jaccard'], fr, 2)})" if fr else
-                     f"; closest: {most_similar['source']} (Jaccard {most_similar['jaccard']:.2f})")
+            expl += t.t("analysis.depth.closest", source=most_similar["source"],
+                        jaccard=_n(most_similar["jaccard"], fr, 2))
         if near:
-            improve = (f"quasi-doublon de {near} : réécrire ou fusionner, ou déclarer une URL "
-                       "canonique" if fr else
-                       f"near-duplicate of {near}: rewrite or merge, or declare a canonical URL")
+            improve = t.t("analysis.depth.near_duplicate", near=near)
         elif r > REUSE_FREE:
-            improve = (f"reformuler les passages repris d'autres articles ({_pct(r, fr)} des "
-                       "séquences)" if fr else
-                       f"rephrase the passages shared with other articles ({_pct(r, fr)} of "
-                       "the sequences)")
+            improve = t.t("analysis.depth.rephrase", pct=_pct(r, fr))
         else:
-            improve = "rien : le texte est original" if fr else "nothing: the text is original"
+            improve = t.t("analysis.depth.original")
         comp = Component("originality", 1 - r, points, WEIGHTS["originality"], expl, improve,
                          {"reused_share": r, "shingles": int(sizes[i]),
                           "most_similar": most_similar, "near_duplicate_of": near})

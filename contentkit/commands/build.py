@@ -12,6 +12,7 @@ from ..model import BuildOptions
 from ..build import build_site
 from ..editorial.schedule import describe_next
 from ..errors import BuildFailed
+from ..shortcuts import describe as describe_shortcuts
 from .terminal import console, exit_now, print_problems, root_option
 
 
@@ -60,6 +61,9 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         next_change = describe_next(site)  # also in <output>/.contentkit/next-publish.json
         if next_change:
             console.print(next_change, markup=False, soft_wrap=True)
+        if verbose:  # which speed shortcuts this process used, or fell back from (shortcuts.py)
+            for line in describe_shortcuts():
+                console.print(f"  shortcut {line}", markup=False, soft_wrap=True)
     exit_now(0)
 
 

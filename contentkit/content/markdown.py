@@ -10,7 +10,11 @@ import xml.etree.ElementTree
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions.codehilite import CodeHilite, HiliteTreeprocessor
+from pygments import highlight
+from pygments.lexers import get_lexer_by_name
 from ..deferred import deferrable
+from ..shortcuts import register as register_shortcut
 from ..slugs import slugify
 
 from .typography import TypographyExtension, typeset
@@ -42,6 +46,10 @@ def _formatter_class():
     The table depends only on the style and the class prefix, and is never modified once built."""
     from pygments.formatters.html import HtmlFormatter
 
+    if not register_shortcut("pygments.stylesheet", module=__name__, replaces="HtmlFormatter._create_stylesheet",
+                             library="Pygments", supported=">=2.15,<2.21",
+                             active=hasattr(HtmlFormatter, "_create_stylesheet"), reason="no _create_stylesheet"):
+        return HtmlFormatter
     tables: dict[tuple, tuple[dict, dict]] = {}
 
     class CachedStyleHtmlFormatter(HtmlFormatter):
@@ -94,7 +102,7 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
     md.ck_toc_marker = False
     toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
     md.ck_marker = getattr(toc, "marker", "") or ""
-    if shortcuts:
+    if shortcuts:  # each one registers itself, and is left out when CONTENTKIT_NO_SHORTCUTS is set
         if _FastInlineProcessor is not None:
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         _skip_idle_passes(md)
@@ -109,15 +117,12 @@ def _remember_lexer_classes(md: markdown.Markdown) -> None:
     one whose blocks remember, per engine, the class found for a name; each block still gets its
     own instance, made with its options, as before. Nothing outside this engine changes (no
     process-wide patch of codehilite). Left as it is when codehilite or Pygments has another shape."""
-    try:
-        from markdown.extensions.codehilite import CodeHilite, HiliteTreeprocessor
-        from pygments import highlight
-        from pygments.lexers import get_lexer_by_name
-    except ImportError:  # pragma: no cover - codehilite without Pygments highlights nothing
-        return
     stock = md.treeprocessors["hilite"] if "hilite" in md.treeprocessors else None
-    if type(stock) is not HiliteTreeprocessor or not all(
-            hasattr(CodeHilite, name) for name in ("_parseHeader", "hilite")):
+    if not register_shortcut("markdown.lexer-memo", module=__name__, library="Markdown", supported=">=3.5,<3.12",
+                             replaces="codehilite.HiliteTreeprocessor.run / CodeHilite.hilite (per engine)",
+                             active=type(stock) is HiliteTreeprocessor and all(
+                                 hasattr(CodeHilite, name) for name in ("_parseHeader", "hilite")),
+                             reason="another codehilite layout"):
         return
     classes: dict[str, type] = {}
 
@@ -164,6 +169,12 @@ def _cheaper_lookups(md: markdown.Markdown) -> None:
     Both only change when extensions register, which they do when the engine is made."""
     from markdown.util import Registry
 
+    if not register_shortcut("markdown.block-lookups", module=__name__, library="Markdown", supported=">=3.5,<3.12",
+                             replaces="markdown.util.Registry._priority/_data/_is_sorted, Markdown.is_block_level",
+                             active=all(hasattr(md.parser.blockprocessors, a) for a in ("_priority", "_data", "_is_sorted")),
+                             reason="another Registry layout"):
+        return
+
     class InOrder(Registry):
         _order: list = []
         _order_key: tuple = ()
@@ -208,6 +219,13 @@ def _needs_one_of(test, needles: tuple[str, ...]):
 # (the preprocessor strips those characters from the source), attribute lists need "{", and the
 # table of contents replaces a paragraph that is exactly its marker.
 def _skip_idle_passes(md: markdown.Markdown) -> None:
+    if not register_shortcut("markdown.idle-passes", module=__name__, library="Markdown", supported=">=3.5,<3.12",
+                             replaces="treeprocessor .run / blockprocessor .test of unescape, attr_list, toc, "
+                                      "hashheader...", active=True):
+        if "toc" in md.treeprocessors:
+            _cheaper_toc(md, md.treeprocessors["toc"])
+        return
+
     def guarded(run, needle: str):
         def run_if_needed(root):
             if needle in md.ck_source:
@@ -249,8 +267,13 @@ def _cheaper_toc(md: markdown.Markdown, toc) -> None:
     try:
         from markdown.serializers import _escape_attrib_html, _escape_cdata
     except ImportError:  # pragma: no cover - another Python-Markdown layout: keep the stock pass
-        return
-    if getattr(toc, "title", None) or not hasattr(toc, "build_toc_div") or "prettify" not in md.treeprocessors:
+        _escape_attrib_html = _escape_cdata = None
+    if getattr(toc, "title", None):
+        return  # a TOC title: the stock pass (not a fallback: this site's configuration has none)
+    if not register_shortcut("markdown.toc-string", module=__name__, library="Markdown", supported=">=3.5,<3.12",
+                             replaces="markdown.serializers._escape_attrib_html/_escape_cdata, TocTreeprocessor.build_toc_div",
+                             active=_escape_cdata is not None and hasattr(toc, "build_toc_div")
+                             and "prettify" in md.treeprocessors, reason="another serializer/toc layout"):
         return
     build_tree = toc.build_toc_div
     run = toc.run
@@ -300,10 +323,9 @@ def _cheaper_toc(md: markdown.Markdown, toc) -> None:
 # (tests/test_markdown_engine.py); about a third faster inline processing.
 def _requirements(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
     """Substrings every match of `regex` contains: for each tuple, one of its strings. () if unknown."""
-    try:
-        from re import _constants as C, _parser as P
-    except ImportError:  # pragma: no cover - other Python versions
+    if _RE_PARSER is None:
         return ()
+    C, P = _RE_PARSER
     if regex.flags & re.IGNORECASE:
         return ()
     try:
@@ -350,6 +372,20 @@ def _requirements(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
     return tuple(sequence(parsed))
 
 
+def _probe_re_parser():
+    try:
+        from re import _constants as C, _parser as P
+    except ImportError:  # pragma: no cover - other Python versions
+        C = P = None
+    return (C, P) if register_shortcut(
+        "re.parser-requirements", module=__name__, library="Python", supported=">=3.11",
+        replaces="re._parser.parse / re._constants (the literals an inline pattern needs)",
+        active=P is not None and hasattr(P, "parse"), reason="no re._parser") else None
+
+
+_RE_PARSER = _probe_re_parser()
+
+
 def _checker(requirements: tuple[tuple[str, ...], ...]):
     """text -> False when it cannot hold a match; None when every text must be tried. Spelled out
     for the usual shapes: this runs for every run of text and pattern (generators cost more here)."""
@@ -376,9 +412,12 @@ def _make_fast_inline():
     from markdown import util
     from markdown.treeprocessors import InlineProcessor
 
-    if not hasattr(InlineProcessor, "_InlineProcessor__applyPattern") or \
-            not hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
-        return None  # another Python-Markdown layout: keep the stock processor
+    if not register_shortcut("markdown.inline", module=__name__, library="Markdown", supported=">=3.5,<3.12",
+                             replaces="InlineProcessor._InlineProcessor__handleInline/__applyPattern",
+                             active=hasattr(InlineProcessor, "_InlineProcessor__applyPattern")
+                             and hasattr(InlineProcessor, "_InlineProcessor__handleInline"),
+                             reason="another InlineProcessor layout"):
+        return None  # keep the stock processor
 
     class FastInlineProcessor(InlineProcessor):
         _triggers: list = []

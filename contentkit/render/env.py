@@ -20,6 +20,7 @@ from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..config import SAFE_LOADER, SiteConfig
+from ..shortcuts import register as register_shortcut
 from ..i18n import base_language, catalog
 from ..errors import ContentError
 
@@ -130,7 +131,12 @@ def _fast_output(env: jinja2.Environment) -> None:
                 escape_output = None
         else:
             escape_output = None
-        _FAST_OUTPUT.append(escape_output)
+        active = register_shortcut(
+            "jinja.escape-output", module=__name__, active=escape_output is not None,
+            replaces="jinja2.compiler.CodeGenerator._output_child_pre + markupsafe._escape_inner",
+            library="Jinja2", supported=">=3.1,<3.2 (MarkupSafe >=2.1,<3.1)",
+            reason="" if escape_output is not None else "no _escape_inner / _output_child_pre, or the probe differs")
+        _FAST_OUTPUT.append(escape_output if active else None)
     if _FAST_OUTPUT[0] is not None:
         env.code_generator_class = _CodeGenerator
         env.escape_output = _FAST_OUTPUT[0]
