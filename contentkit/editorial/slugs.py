@@ -23,6 +23,7 @@ from ..config import SAFE_LOADER
 from ..errors import ProblemLog
 from ..model import Article, Site
 from ..urls import output_path, safe_url_path
+from .events import events_page_output
 
 REGISTRY = ".slugs.yml"
 HEADER = ("# contentkit slug registry: every URL each post has had while live, oldest first.\n"
@@ -111,7 +112,6 @@ def apply_slug_history(site: Site, log: ProblemLog) -> None:
         generated.add(output_path(tax.base_url[len(root) - 1:]))
         for term in tax.terms.values():
             generated.add(output_path(term.url[len(root) - 1:]))
-    from .events import events_page_output
     events_out = events_page_output(site)
     if events_out:
         generated.add(events_out)
