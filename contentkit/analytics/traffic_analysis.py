@@ -27,6 +27,7 @@ from contentkit.analytics.merge import (ArticleKey, MergeResult, VIEW_SOURCES, l
 from contentkit.analytics.outputs import Column
 from contentkit.analytics.stats import (FIRST_DAYS, MIN_DAYS_LIVE, MIN_ELIGIBLE, StatsRecord,
                                         bucket_edges_label, length_norm)
+from contentkit.i18n import catalog
 from contentkit.model import Site
 
 __all__ = ["OPTIONS", "enrich", "after_outputs", "analyze_traffic", "STATE_KEY"]
@@ -175,6 +176,7 @@ def analyze_traffic(report: AnalysisReport, site: Site, paths: list[Path],
     config = site.config
     fr = (config.language or "fr").lower().startswith("fr")
     lang = "fr" if fr else "en"
+    t = catalog(lang)
     posts = {a.source: a for a in site.posts}
     keys = []
     for a in report.articles:
@@ -195,23 +197,14 @@ def analyze_traffic(report: AnalysisReport, site: Site, paths: list[Path],
     window = merged.windows.get(primary) if primary else None
     metric = "clicks" if primary == "search_console" else "views"
     if use_first:
-        definition = (f"vues par jour sur les {FIRST_DAYS} premiers jours après publication "
-                      f"(données par jour, ≥ {MIN_DAYS_LIVE} jours couverts)" if fr else
-                      f"views per day over the first {FIRST_DAYS} days after publication "
-                      f"(per-day data, ≥ {MIN_DAYS_LIVE} days covered)")
+        definition = t.t("analysis.traffic.outcome_first_days", days=FIRST_DAYS, min=MIN_DAYS_LIVE)
     else:
-        definition = (f"{'vues' if metric == 'views' else 'clics de recherche'} par jour en ligne "
-                      f"dans la fenêtre d'export (articles en ligne ≥ {MIN_DAYS_LIVE} jours)" if fr
-                      else f"{metric} per day live in the export window (articles live "
-                           f"≥ {MIN_DAYS_LIVE} days)")
+        definition = t.t(f"analysis.traffic.outcome_window_{metric}", min=MIN_DAYS_LIVE)
     outcome_info = {
         "metric": metric, "source": primary, "definition": definition,
         "mode": "first_days" if use_first else "window", "transform": "log1p",
         "window": [window[0].isoformat(), window[1].isoformat()] if window else None,
-        "channels": ("toutes sources d'acquisition (les exports de pages ne séparent pas "
-                     "le trafic organique)" if fr else "all channels (page exports carry no "
-                     "organic split)") if metric == "views" else ("recherche organique" if fr
-                                                                  else "organic search"),
+        "channels": t.t(f"analysis.traffic.channels_{metric}"),
     }
 
     records: list[StatsRecord] = []
@@ -232,23 +225,18 @@ def analyze_traffic(report: AnalysisReport, site: Site, paths: list[Path],
             if outcome is not None:
                 kpis["views_per_day"] = outcome
         if keys[i].published is None:
-            excluded = "pas de date de publication" if fr else "no publication date"
+            excluded = t.t("analysis.traffic.no_date")
         elif not primary:
-            excluded = "aucun export de trafic" if fr else "no traffic export"
+            excluded = t.t("analysis.traffic.no_export")
         elif window and keys[i].published > window[1]:
-            excluded = ("publié après la fin de la fenêtre d'export" if fr
-                        else "published after the export window")
+            excluded = t.t("analysis.traffic.after_window")
         elif use_first and outcome is None:
-            excluded = (f"moins de {MIN_DAYS_LIVE} jours couverts dans ses {FIRST_DAYS} premiers "
-                        f"jours ({first_days[i][1]})" if fr else
-                        f"fewer than {MIN_DAYS_LIVE} days covered in its first {FIRST_DAYS} days "
-                        f"({first_days[i][1]})")
+            excluded = t.t("analysis.traffic.few_first_days", min=MIN_DAYS_LIVE, days=FIRST_DAYS,
+                           covered=first_days[i][1])
         elif not use_first and (days_live or 0) < MIN_DAYS_LIVE:
-            excluded = (f"en ligne {days_live or 0} jours dans la fenêtre (< {MIN_DAYS_LIVE})" if fr
-                        else f"live {days_live or 0} days in the window (< {MIN_DAYS_LIVE})")
+            excluded = t.t("analysis.traffic.live_days", days=days_live or 0, min=MIN_DAYS_LIVE)
         elif psm is None:
-            excluded = ("absent de l'export principal (zéro vue ou export tronqué)" if fr else
-                        "absent from the primary export (zero views or a truncated export)")
+            excluded = t.t("analysis.traffic.not_in_primary")
         local = a.date.astimezone(tz) if a.date and a.date.tzinfo else a.date
         rec = StatsRecord(source=a.source, title=a.title, words=a.words, cluster=a.category,
                           age_days=age, outcome=outcome if excluded is None else None,
@@ -397,27 +385,25 @@ def after_outputs(report: AnalysisReport, site: Site, options: dict[str, Any], o
 def print_verdict(state: dict[str, Any], console) -> None:
     ln = state["length_norm"]
     q = state["quality"]
-    fr = state["lang"] == "fr"
+    t = catalog(state["lang"])
     style = {"longer_better": "green", "shorter_better": "green",
              "no_clear_difference": "yellow", "insufficient_data": "yellow"}[ln["verdict"]]
     console.print()
-    console.print(f"[bold {style}]{'Norme de longueur' if fr else 'Length norm'}: "
+    console.print(f"[bold {style}]{t.t('analysis.traffic.length_norm')}: "
                   f"{ln['verdict']}[/] — " + ln["text"]["headline"], highlight=False)
     for line in ln["text"]["details"]:
         console.print("  " + line, markup=False, highlight=False)
     out = ln.get("outcome") or {}
     if out.get("window"):
-        console.print(f"  {'Fenêtre' if fr else 'Window'}: {out['window'][0]} → {out['window'][1]} "
+        console.print(f"  {t.t('analysis.traffic.window')}: {out['window'][0]} → {out['window'][1]} "
                       f"({out.get('source')}); {ln['n']} / {ln['n_articles']} "
-                      f"{'articles éligibles' if fr else 'articles eligible'}", markup=False)
+                      f"{t.t('analysis.traffic.eligible')}", markup=False)
     n_files = len(q["files"])
-    console.print(f"  {'Trafic' if fr else 'Traffic'}: {n_files} "
-                  f"{'fichier(s)' if fr else 'file(s)'}, {q['articles_matched']} "
-                  f"{'articles appariés' if fr else 'articles matched'}, "
-                  f"{len(q['articles_without_traffic'])} "
-                  f"{'sans trafic' if fr else 'without traffic'}, {q['unmatched_count']} "
-                  f"{'chemins non appariés' if fr else 'unmatched paths'}"
-                  + (f", {len(q['import_errors'])} {'fichier(s) illisible(s)' if fr else 'file(s) not imported'}"
+    console.print("  " + t.t("analysis.traffic.summary", files=n_files,
+                             matched=q["articles_matched"],
+                             without=len(q["articles_without_traffic"]),
+                             unmatched=q["unmatched_count"])
+                  + (t.t("analysis.traffic.unreadable", n=len(q["import_errors"]))
                      if q["import_errors"] else ""), markup=False)
     for err in q["import_errors"][:5]:
         console.print(f"  ! {err['file']}{':' + str(err['line']) if err['line'] else ''}: "
@@ -425,6 +411,6 @@ def print_verdict(state: dict[str, Any], console) -> None:
     top = sorted((r for r in state["records"] if r.kpis.get("views_per_day") is not None),
                  key=lambda r: -r.kpis["views_per_day"])[:3]
     if top:
-        console.print("  " + ("Plus vus (vues/jour) : " if fr else "Most viewed (views/day): ")
+        console.print("  " + t.t("analysis.traffic.most_viewed")
                       + "; ".join(f"{r.title[:50]} ({r.kpis['views_per_day']:.1f})" for r in top),
                       markup=False, highlight=False)
