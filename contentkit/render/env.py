@@ -12,17 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
-import jinja2.compiler
 import jinja2.meta
-import markupsafe
 import yaml
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..config import SAFE_LOADER, SiteConfig
-from ..shortcuts import register as register_shortcut
 from ..i18n import base_language, catalog
 from ..errors import ContentError
+from .jinja_fast import _fast_output  # the `{{ value }}` shortcut (jinja_fast.py)
 
 _SCROLLER = re.compile(r"<(pre|table)(?=[\s>])(?![^>]*\stabindex=)")
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"  # package data
@@ -79,67 +77,6 @@ def fingerprint_files(dirs: list[Path]) -> str:
             h.update(path.relative_to(d).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def _output_escape():
-    """escape() for what `{{ value }}` prints: a plain str, escaped straight into a str (markupsafe's
-    escape() wraps the same characters in a Markup, which costs 20 times the escaping itself and is
-    thrown away once the page is joined); anything else through escape(), as before. None when
-    this markupsafe has no such shortcut (markupsafe 2's escape is all C: nothing to gain)."""
-    inner = getattr(markupsafe, "_escape_inner", None)
-    if inner is None:
-        return None
-    escape = markupsafe.escape
-
-    def escape_output(value):
-        return inner(value) if type(value) is str else escape(value)
-
-    probe = "<a href=\"x\" title='y'>&amp; é</a>"
-    return escape_output if escape_output(probe) == str(escape(probe)) else None
-
-
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, but each autoescaped `{{ value }}` goes through
-    `environment.escape_output` (see _output_escape): a page is ~100 of them. The output is the
-    same: printed values are only ever joined (a page, or a block, macro or `{% set %}` body that
-    Jinja joins and wraps in Markup itself)."""
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if not frame.eval_ctx.volatile and frame.eval_ctx.autoescape and finalize.src is None:
-            self.write("environment.escape_output(")
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-
-_FAST_OUTPUT: list = []  # [escape_output or None], probed once per process
-
-
-def _fast_output(env: jinja2.Environment) -> None:
-    """Use _CodeGenerator when this Jinja still compiles `{{ value }}` the way it expects."""
-    if not _FAST_OUTPUT:
-        escape_output = _output_escape()
-        if escape_output is not None and hasattr(jinja2.compiler.CodeGenerator, "_output_child_pre"):
-            probe = jinja2.Environment(autoescape=True)
-            probe.code_generator_class = _CodeGenerator
-            probe.escape_output = escape_output
-            try:
-                code = probe.compile("{{ x }}{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
-                if code.count("environment.escape_output(") != 1 or probe.from_string(
-                        "{{ x }}|{{ y }}|{{ z }}").render(x="<&>", y=Markup("<b>"), z=3) != "&lt;&amp;&gt;|<b>|3":
-                    escape_output = None
-            except Exception:  # noqa: BLE001 - another Jinja: keep its own code generator
-                escape_output = None
-        else:
-            escape_output = None
-        active = register_shortcut(
-            "jinja.escape-output", module=__name__, active=escape_output is not None,
-            replaces="jinja2.compiler.CodeGenerator._output_child_pre + markupsafe._escape_inner",
-            library="Jinja2", supported=">=3.1,<3.2 (MarkupSafe >=2.1,<3.1)",
-            reason="" if escape_output is not None else "no _escape_inner / _output_child_pre, or the probe differs")
-        _FAST_OUTPUT.append(escape_output if active else None)
-    if _FAST_OUTPUT[0] is not None:
-        env.code_generator_class = _CodeGenerator
-        env.escape_output = _FAST_OUTPUT[0]
 
 
 class PartialMemo:
