@@ -200,9 +200,9 @@ class Assembler:
         article.is_future = bool(date and date > self.options.at())
         if status == "scheduled" and not article.is_future:
             article.status = "published"  # its date has come: live like any published post
-        article._tag_names = [t for t in _as_list(meta.get("tags"), split_commas=True)]
-        article._category_names = _as_list(meta.get("categories") or meta.get("category"))
-        article._key = key
+        article.tag_names = _as_list(meta.get("tags"), split_commas=True)
+        article.category_names = _as_list(meta.get("categories") or meta.get("category"))
+        article.source_key = key
         return article
 
     def _date(self, meta, key, rel, lines):
@@ -399,7 +399,7 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     _check_collisions(site, log)
     for a in site.all_documents:
         a.fingerprint = fingerprint(
-            a._key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],
+            a.source_key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],
             [(t.slug, t.name) for t in a.tags], [(c.slug, c.name) for c in a.categories],
             a.series, a.event, a.date, a.updated)
     return site
@@ -417,12 +417,12 @@ def _link_taxonomies(site: Site, log: ProblemLog) -> None:
     # Display name of a tag = its most used spelling (real blogs mix `javascript` and `JavaScript`).
     spellings: dict[str, Counter] = defaultdict(Counter)
     for a in site.posts:
-        for name in a._tag_names:
+        for name in a.tag_names:
             spellings[slugify(str(name))][str(name).strip()] += 1
     display = {slug: names.most_common(1)[0][0] for slug, names in spellings.items()}
     for a in site.posts:
         seen = set()
-        for name in a._tag_names:
+        for name in a.tag_names:
             slug = slugify(str(name))
             if not slug or slug in seen:
                 continue
@@ -430,7 +430,7 @@ def _link_taxonomies(site: Site, log: ProblemLog) -> None:
             term = _term(site.tags, display[slug], slug)
             term.articles.append(a)
             a.tags.append(term)
-        for name in a._category_names:
+        for name in a.category_names:
             term = _term(site.categories, str(name).strip())
             if term not in a.categories:  # the same category twice in one post
                 term.articles.append(a)

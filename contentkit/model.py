@@ -139,6 +139,10 @@ class Article:
     related: list["Article"] = field(default_factory=list, repr=False)
     series_parts: list["Article"] = field(default_factory=list, repr=False)
     topic: "Article | None" = field(default=None, repr=False)
+    # Front-matter names of its tags and categories, linked to terms by the model builder.
+    tag_names: list = field(default_factory=list, repr=False)
+    category_names: list = field(default_factory=list, repr=False)
+    source_key: str = field(default="", repr=False)  # the source document's cache key (its content)
 
     @property
     def category(self) -> "Term | None":

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import weakref
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..model import Site
@@ -35,15 +36,18 @@ _HREF = re.compile(r"""\shref\s*=\s*("([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _REL = re.compile(r"""\srel\s*=\s*("([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
+_FEED_NAMES: "weakref.WeakKeyDictionary[Site, dict]" = weakref.WeakKeyDictionary()  # per site, per build
+
+
 def _feed_identity(site: Site, page_url: str) -> tuple[str, str]:
     """(kind, slug) of the feed of a listing page: ("home", "home"), ("tag", "cloud")…"""
-    names = getattr(site, "_feed_names", None)
+    names = _FEED_NAMES.get(site)
     if names is None:
         names = {}
         for tax in (site.tags, site.categories, site.author_terms, site.years):
             for term in tax.terms.values():
                 names.setdefault(term.url, (term.kind, term.slug))
-        site._feed_names = names
+        _FEED_NAMES[site] = names
     if page_url == site.config.root_path:
         return "home", "home"
     return names.get(page_url, ("other", page_url.strip("/").replace("/", "-") or "home"))
