@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contentkit.analytics.syllables import count_syllables
+from contentkit.i18n import catalog
 from contentkit.text import (lang_root, prose_blocks, reading_time_minutes, split_sentences,
                              tokenize_words)
 
@@ -270,8 +271,9 @@ def _num(n: float, fr: bool) -> str:
     return text.replace(",", "\u202f") if fr else text  # 1 234 in French, 1,234 in English
 
 
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"
+def _count_key(key: str, n: int) -> str:
+    """`key_one` for 1, `key_other` otherwise (catalog plural forms)."""
+    return f"{key}_one" if n == 1 else f"{key}_other"
 
 
 def editorial_hints(measures: TextMeasures, lang: str | None = None,
@@ -284,36 +286,26 @@ def editorial_hints(measures: TextMeasures, lang: str | None = None,
     _check_args(measures, lang)
     m = measures
     fr = lang_root(lang or m.lang) == "fr"
+    t = catalog("fr" if fr else "en")
     hints: list[str] = []
     if m.sentences_over_35:
         n = m.sentences_over_35
-        hints.append(f"{n} {_plural(n, 'phrase')} de plus de 35 mots" if fr
-                     else f"{n} {_plural(n, 'sentence')} over 35 words")
+        hints.append(t.t(_count_key("analysis.hints.long_sentences", n), n=n))
     if m.long_sentence_share > 0.25:
-        pct = round(100 * m.long_sentence_share)
-        hints.append(f"{pct}\u00a0% des phrases dépassent 20 mots "
-                     "(repère\u00a0: 25\u00a0% au plus)" if fr else
-                     f"{pct}% of sentences are over 20 words (guideline: 25% at most)")
+        hints.append(t.t("analysis.hints.long_sentence_share", pct=round(100 * m.long_sentence_share)))
     if m.paragraphs_over_150:
         n, longest = m.paragraphs_over_150, _num(m.longest_paragraph_words, fr)
-        hints.append(f"{n} {_plural(n, 'paragraphe')} de plus de 150 mots (le plus long\u00a0: "
-                     f"{longest})" if fr else
-                     f"{n} {_plural(n, 'paragraph')} over 150 words (longest: {longest})")
+        hints.append(t.t(_count_key("analysis.hints.long_paragraphs", n), n=n, longest=longest))
     if m.words_before_first_subheading > 300:
         n = _num(m.words_before_first_subheading, fr)
         if m.subheadings:
-            hints.append(f"aucun intertitre dans les {n} premiers mots" if fr
-                         else f"no subheading in the first {n} words")
+            hints.append(t.t("analysis.hints.no_subheading_first", n=n))
         else:
-            hints.append(f"aucun intertitre dans tout l'article ({n} mots)" if fr
-                         else f"no subheading in the whole article ({n} words)")
+            hints.append(t.t("analysis.hints.no_subheading_at_all", n=n))
     if m.max_words_between_subheadings > 300:
-        n = _num(m.max_words_between_subheadings, fr)
-        hints.append(f"un passage de {n} mots sans intertitre" if fr
-                     else f"a {n}-word stretch without a subheading")
+        hints.append(t.t("analysis.hints.long_stretch", n=_num(m.max_words_between_subheadings, fr)))
     if m.consecutive_same_start >= 3:
-        n, word = m.consecutive_same_start, m.consecutive_same_start_word
-        hints.append(f"{n} phrases de suite commencent par «\u00a0{word}\u00a0»" if fr
-                     else f"{n} sentences in a row start with “{word}”")
+        hints.append(t.t("analysis.hints.same_start", n=m.consecutive_same_start,
+                         word=m.consecutive_same_start_word))
     hints.extend(extra)
     return hints
