@@ -493,20 +493,12 @@ def _coverage(i: int, doc: DepthDoc, docs, terms: _TermIndex, clusters: _Cluster
                  for s, wt, m in zip(key, kw, mentions)]
     missing = [t["term"] for t in key_terms if t["mentions"] == 0]
     covered = sum(1 for t in key_terms if t["mentions"] > 0)
-    if fr:
-        explanation = (f"{covered} des {len(key_terms)} termes clés du sujet employés "
-                       f"(groupe de {cluster_n} articles), couverture pondérée "
-                       f"{_pct(value, fr)} ; 2 mentions par terme au plus comptent")
-        improve = ("aborder : " + ", ".join(missing[:MISSING_SHOWN]) if missing
-                   else "employer deux fois les termes clés cités une seule fois"
-                   if value < 1 else "rien : tous les termes clés sont couverts")
-    else:
-        explanation = (f"uses {covered} of the topic's {len(key_terms)} key terms (cluster of "
-                       f"{cluster_n} articles), weighted coverage {_pct(value, fr)}; at most "
-                       "2 mentions of a term count")
-        improve = ("cover: " + ", ".join(missing[:MISSING_SHOWN]) if missing
-                   else "mention the key terms used only once a second time"
-                   if value < 1 else "nothing: every key term is covered")
+    t = _cat(fr)
+    explanation = t.t("analysis.depth.coverage", covered=covered, total=len(key_terms),
+                      cluster=cluster_n, pct=_pct(value, fr))
+    improve = (t.t("analysis.depth.coverage_missing", terms=", ".join(missing[:MISSING_SHOWN]))
+               if missing else t.t("analysis.depth.coverage_twice") if value < 1
+               else t.t("analysis.depth.coverage_full"))
     comp = Component(name, value, points, max_points, explanation, improve,
                      {"cluster_articles": cluster_n, "key_terms": len(key_terms),
                       "covered": covered, "missing": missing[:MISSING_SHOWN]})
@@ -520,26 +512,16 @@ def _subtopics(doc: DepthDoc, fr: bool) -> Component:
     thin = [s for s in sections if s.words < SECTION_MIN_WORDS and not s.has_children]
     n = len(developed)
     points = max_points * min(n, SECTIONS_COUNTED) / SECTIONS_COUNTED
-    if fr:
-        explanation = (f"{n} section{'s' if n > 1 else ''} H2/H3 développée{'s' if n > 1 else ''}"
-                       f" ({SECTION_MIN_WORDS} mots ou plus) sur {len(sections)}")
-        if n >= SECTIONS_COUNTED:
-            improve = "rien : le maximum est atteint"
-        elif thin:
-            improve = "développer " + ", ".join(f"« {s.title} » ({s.words} mots)" for s in thin[:3])
-        else:
-            improve = (f"structurer en sous-parties H2/H3 de {SECTION_MIN_WORDS} mots ou plus "
-                       f"({SECTIONS_COUNTED} comptent)")
+    t = _cat(fr)
+    explanation = t.t(f"analysis.depth.{'sections_other' if n > 1 else 'sections_one'}", n=n,
+                      min=SECTION_MIN_WORDS, total=len(sections))
+    if n >= SECTIONS_COUNTED:
+        improve = t.t("analysis.depth.evidence_max")
+    elif thin:
+        improve = t.t("analysis.depth.develop", sections=", ".join(
+            t.t("analysis.depth.develop_item", title=s.title, words=s.words) for s in thin[:3]))
     else:
-        explanation = (f"{n} of {len(sections)} H2/H3 sections developed "
-                       f"({SECTION_MIN_WORDS}+ words)")
-        if n >= SECTIONS_COUNTED:
-            improve = "nothing: maximum reached"
-        elif thin:
-            improve = "develop " + ", ".join(f"“{s.title}” ({s.words} words)" for s in thin[:3])
-        else:
-            improve = (f"organise the text in H2/H3 sections of {SECTION_MIN_WORDS}+ words "
-                       f"({SECTIONS_COUNTED} count)")
+        improve = t.t("analysis.depth.structure", min=SECTION_MIN_WORDS, counted=SECTIONS_COUNTED)
     return Component("subtopics", n, points, max_points, explanation, improve,
                      {"sections": len(sections), "developed": n,
                       "thin": [{"title": s.title, "words": s.words} for s in thin]})

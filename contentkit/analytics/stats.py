@@ -307,7 +307,7 @@ def bucket_edges_label(lo: float | None, hi: float | None, fr: bool) -> str:
     if lo is None:
         return f"< {f(hi)}"
     if hi is None:
-        return f"> {f(lo)}" if not fr else f"> {f(lo)}"
+        return f"> {f(lo)}"
     return f"{f(lo)}–{f(hi)}"
 
 
