@@ -67,6 +67,25 @@ class BuildResult:
     timings: dict = field(default_factory=dict)  # stage -> seconds (read, assemble, plan, render...)
 
 
+@dataclass
+class BuildContext:
+    """What one build (or one load of the content model) is asked to do, passed down the stages."""
+
+    root: Path
+    options: BuildOptions
+    log: ProblemLog
+    use_cache: bool = True
+    workers: int | None = None
+    state: BuildState | None = None
+    timings: dict = field(default_factory=dict)
+    progress: object = None  # progress(done, total[, stage=...]) or None
+    background_save: bool = False
+    extensions: Extensions = field(default_factory=Extensions)
+    config_overrides: dict = field(default_factory=dict)
+    output: Path | None = None
+    started: float = 0.0
+
+
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
               use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
               timings: dict | None = None, progress=None, background_save: bool = False,
@@ -75,25 +94,26 @@ def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog |
     `background_save`: the cache's documents are written by a forked process while the site is
     assembled on the other core (the build's serial stage). `extensions`: the build's extensions
     (extensions.py), by default the installed ones; kept on the site as `site.extensions`."""
+    ctx = BuildContext(
+        root=Path(root), options=options or BuildOptions(), log=log if log is not None else ProblemLog(),
+        use_cache=use_cache, workers=workers, state=state, timings=timings if timings is not None else {},
+        progress=progress, background_save=background_save,
+        extensions=installed_extensions() if extensions is None else Extensions(extensions),
+        config_overrides=config_overrides)
     with _fewer_gc_passes():
-        return _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
-                          extensions, **config_overrides)
+        return _load_site(ctx)
 
 
-def _load_site(root, options, log, use_cache, workers, state, timings, progress, background_save,
-               extensions, **config_overrides) -> Site:
-    options = options or BuildOptions()
-    extensions = installed_extensions() if extensions is None else Extensions(extensions)
-    log = log if log is not None else ProblemLog()
+def _load_site(ctx: BuildContext) -> Site:
+    log, state, timings = ctx.log, ctx.state, ctx.timings
     try:
-        config = load_config(Path(root), log, **config_overrides)
+        config = load_config(ctx.root, log, **ctx.config_overrides)
     except ContentError as exc:
         log.add(exc.problem)
         raise BuildFailed(log.problems) from None
-    timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     cache = None
-    if use_cache:
+    if ctx.use_cache:
         cache = state.cache if state and state.cache else DocumentCache(config.root).load()
         if state is not None:
             state.cache = cache
@@ -102,27 +122,28 @@ def _load_site(root, options, log, use_cache, workers, state, timings, progress,
                         "and rebuilt", "nothing to do; `contentkit clean` deletes it")
     timings["cache"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    documents = read_sources(discover_sources(config), config, log, cache, workers,
-                             progress=_staged(progress, "Reading"))
+    documents = read_sources(discover_sources(config), config, log, cache, ctx.workers,
+                             progress=_staged(ctx.progress, "Reading"))
     timings["read"] = time.perf_counter() - t0
-    if cache is not None and background_save and not log.errors:
+    if cache is not None and ctx.background_save and not log.errors:
         cache.save_documents_soon()
     try:
-        return _assemble(config, documents, cache, options, log, timings, extensions)
+        return _assemble(ctx, config, documents, cache)
     except BaseException:
         if cache is not None:
             cache.discard()
         raise
 
 
-def _assemble(config, documents, cache, options, log, timings, extensions: Extensions) -> Site:
+def _assemble(ctx: BuildContext, config: SiteConfig, documents: dict, cache: DocumentCache | None) -> Site:
+    log, timings, extensions = ctx.log, ctx.timings, ctx.extensions
     t0 = time.perf_counter()
     # Whole-site results of earlier builds, each checked against a key of its inputs before use.
     if cache is not None and not RELATED_MEMO and isinstance(cache.memos.get("related"), dict):
         RELATED_MEMO.update(cache.memos["related"])
     if cache is not None:
         extensions.run("on_cache_read", cache.memos)
-    site = assemble_site(config, documents, read_author_files(config, log), options, log)
+    site = assemble_site(config, documents, read_author_files(config, log), ctx.options, log)
     site.extensions = extensions
     extensions.run("on_site", site, log)  # e.g. slug history -> redirects (editorial)
     if cache is not None:
@@ -208,34 +229,32 @@ def build_site(root: Path | str = ".", output: Path | str | None = None, options
                use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
                progress=None, extensions: Extensions | list | None = None, **config_overrides) -> BuildResult:
     """`extensions`: the build's extensions (extensions.py); by default the installed ones."""
+    ctx = BuildContext(
+        root=Path(root), options=options or BuildOptions(), log=ProblemLog(), use_cache=use_cache,
+        workers=workers, state=state, progress=progress, background_save=True,
+        extensions=installed_extensions() if extensions is None else Extensions(extensions),
+        config_overrides=config_overrides, output=Path(output) if output is not None else None,
+        started=time.perf_counter())
     with _fewer_gc_passes():
-        return _build_site(root, output, options, use_cache, workers, state, progress, extensions,
-                           **config_overrides)
+        return _build_site(ctx)
 
 
-def _build_site(root, output, options, use_cache, workers, state, progress, extensions,
-                **config_overrides) -> BuildResult:
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    options = options or BuildOptions()
-    log = ProblemLog()
+def _build_site(ctx: BuildContext) -> BuildResult:
     # What the output folder holds now, found by a forked process while the content is loaded.
-    guessed_out = Path(output) if output is not None else Path(root).resolve() / "site"
+    guessed_out = ctx.output if ctx.output is not None else ctx.root.resolve() / "site"
     guessed_out = guessed_out if guessed_out.is_absolute() else Path.cwd() / guessed_out
     scanned = ScanSoon(guessed_out)
     try:
-        return _build(root, output, options, use_cache, workers, state, progress, started, timings, log,
-                      guessed_out, scanned, extensions, **config_overrides)
+        return _build(ctx, guessed_out, scanned)
     finally:
         scanned.close()
 
 
-def _build(root, output, options, use_cache, workers, state, progress, started, timings, log, guessed_out,
-           scanned, extensions, **config_overrides) -> BuildResult:
-    site = load_site(Path(root), options, log, use_cache, workers, state, timings=timings, progress=progress,
-                     background_save=True, extensions=extensions, **config_overrides)
+def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResult:
+    options, log, state, timings, use_cache = ctx.options, ctx.log, ctx.state, ctx.timings, ctx.use_cache
+    site = _load_site(ctx)
     config = site.config
-    out_dir = Path(output) if output is not None else config.root / "site"
+    out_dir = ctx.output if ctx.output is not None else config.root / "site"
     if not out_dir.is_absolute():
         out_dir = Path.cwd() / out_dir
     try:
@@ -309,7 +328,8 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
         timings["compare"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        problems = _render(to_render, writer, config, workers, _staged(progress, "Rendering"), planner.warm)
+        problems = _render(to_render, writer, config, ctx.workers, _staged(ctx.progress, "Rendering"),
+                           planner.warm)
         for problem in problems:
             log.add(problem)
         log.raise_if_errors()
@@ -344,7 +364,7 @@ def _build(root, output, options, use_cache, workers, state, progress, started, 
     timings["finish"] = time.perf_counter() - t0
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
                        planned=len(planner.files), rendered=len(to_render),
-                       seconds=time.perf_counter() - started, timings=timings)
+                       seconds=time.perf_counter() - ctx.started, timings=timings)
 
 
 def _before_swap(staged: list) -> tuple:
