@@ -35,6 +35,7 @@ from contentkit.analytics.readability import (MIN_WORDS, Check, ReadabilityScore
                                               editorial_checks, editorial_hints,
                                               readability_scores, text_measures)
 from contentkit.content.cache import CACHE_DIR
+from contentkit.i18n import catalog
 from contentkit.model import Article, Site
 from contentkit.output import write_atomic
 from contentkit.text import lang_root
@@ -195,23 +196,18 @@ def article_lang(article: Article, site: Site) -> str:
 
 
 def _depth_hints(a: ArticleAnalysis) -> list[str]:
-    fr = lang_root(a.lang) == "fr"
+    t = catalog("fr" if lang_root(a.lang) == "fr" else "en")
     d, m = a.depth, a.measures
     hints = []
     evidence = d.component("evidence").details["counts"]
     if m.words >= MIN_WORDS and evidence["sources"] == 0:
-        hints.append("aucune source citée (pas de lien vers une source externe)" if fr
-                     else "no source cited (no link to an external source)")
+        hints.append(t.t("analysis.hints.no_source"))
     if m.words >= 300 and evidence["figures"] == 0:
-        hints.append("aucun chiffre pour étayer le propos" if fr
-                     else "no figures to back the argument")
+        hints.append(t.t("analysis.hints.no_figures"))
     if d.missing_terms:
-        terms = ", ".join(d.missing_terms)
-        hints.append(f"termes clés du sujet absents : {terms}" if fr
-                     else f"key terms of the topic missing: {terms}")
+        hints.append(t.t("analysis.hints.missing_terms", terms=", ".join(d.missing_terms)))
     if d.near_duplicate_of:
-        hints.append(f"quasi-doublon de {d.near_duplicate_of}" if fr
-                     else f"near-duplicate of {d.near_duplicate_of}")
+        hints.append(t.t("analysis.hints.near_duplicate", near=d.near_duplicate_of))
     return hints
 
 
