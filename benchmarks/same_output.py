@@ -6,7 +6,7 @@ report) with a reference commit and with the working tree, side by side, and com
 
 Exit 0 when every file is identical; otherwise the differing paths are listed (exit 1).
 The reference is checked out with `git worktree` into a temporary folder and run from source
-(PYTHONPATH), so the installed contentkit does not matter.
+(an editable install's import hook is bypassed), so the installed contentkit does not matter.
 """
 from __future__ import annotations
 
@@ -22,13 +22,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+# An editable install puts a finder on sys.meta_path that maps `contentkit` to its checkout whatever
+# PYTHONPATH says: drop it, so each run imports the source tree it is given.
+BOOT = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in "
+        "getattr(f, '__module__', '')]; sys.path.insert(0, sys.argv.pop(1)); "
+        "import contentkit; assert contentkit.__file__.startswith(sys.path[0]), contentkit.__file__; "
+        "from contentkit.cli import main; sys.argv[0] = 'contentkit'; main()")
+
+
 def run(src: Path, site: Path, out: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(src)}
     work = out.parent / "site-src"  # the same path for both runs: outputs may name the site folder
     shutil.copytree(site, work, ignore=shutil.ignore_patterns("site", ".contentkit-cache", "reports", ".git"))
     for args in (["build", "--output", str(out / "site"), "--no-cache"],
                  ["analyze", "--output", str(out / "reports"), "--no-cache"]):
-        done = subprocess.run([sys.executable, "-m", "contentkit", *args], cwd=work, env=env,
+        done = subprocess.run([sys.executable, "-c", BOOT, str(src), *args], cwd=work, env=env,
                               capture_output=True, text=True)
         (out / f"{args[0]}.log").write_text(done.stdout + done.stderr)
         if done.returncode not in (0,):
