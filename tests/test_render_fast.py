@@ -365,7 +365,7 @@ def test_compiled_templates_cached_apart_for_each_code_generator(tmp_path, monke
     build(root, tmp_path / "out", use_cache=True)
     cache = root / ".contentkit-cache" / "jinja"
     assert list(cache.glob("escape-output-*.cache")) and not list(cache.glob("__jinja2_*.cache"))
-    monkeypatch.setattr(env_mod, "_fast_output", lambda env: None)  # e.g. markupsafe 2
+    monkeypatch.setattr(env_mod, "use_fast_output", lambda env: None)  # e.g. markupsafe 2
     build(root, tmp_path / "out2", use_cache=True)
     assert list(cache.glob("__jinja2_*.cache"))
     assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))

@@ -46,7 +46,7 @@ def test_every_shortcut_is_active_on_the_installed_versions(monkeypatch):
     engine.new_engine("fr")
     engine.render_markdown("```python\nx = 1\n```\n", "fr")
     assert text.count_prose_words_fast("<p>Un œuf — deux, l’été.</p>", "fr") == 4  # l’été: one word
-    env_mod._fast_output(env_mod.jinja2.Environment(autoescape=True))
+    env_mod.use_fast_output(env_mod.jinja2.Environment(autoescape=True))
     found = {s.name: s for s in shortcuts.registered()}
     assert EXPECTED <= set(found), EXPECTED - set(found)
     fell_back = [f"{s.name} ({s.library} {s.installed}, supported {s.supported}): {s.reason}"

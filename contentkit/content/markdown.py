@@ -13,8 +13,8 @@ from ..deferred import deferrable
 from ..slugs import slugify
 
 from .typography import TypographyExtension, typeset
-from .markdown_fast import (_FastInlineProcessor, _cheaper_lookups, _formatter_class,  # the shortcuts
-                            _remember_lexer_classes, _skip_idle_passes)
+from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_class,  # the shortcuts
+                            remember_lexer_classes, skip_idle_passes)
 
 MORE_MARKER = "<!-- more -->"
 ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-1"
@@ -40,7 +40,7 @@ class RenderedMarkdown:
 def _extensions(lang: str) -> tuple[list, dict]:
     exts = ["extra", "admonition", "sane_lists", "codehilite", "toc", TypographyExtension(lang=lang)]
     configs = {
-        "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter_class()},
+        "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": formatter_class()},
         "toc": {"slugify": heading_id, "permalink": "#", "permalink_class": "heading-anchor",
                 "permalink_title": PERMALINK_TITLES.get(lang, PERMALINK_TITLES["en"]),
                 "toc_depth": "2-3"},
@@ -77,11 +77,11 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
     toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
     md.ck_marker = getattr(toc, "marker", "") or ""
     if shortcuts:  # each one registers itself, and is left out when CONTENTKIT_NO_SHORTCUTS is set
-        if _FastInlineProcessor is not None:
-            md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
-        _skip_idle_passes(md)
-        _cheaper_lookups(md)
-        _remember_lexer_classes(md)
+        if FastInlineProcessor is not None:
+            md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
+        skip_idle_passes(md)
+        cheaper_lookups(md)
+        remember_lexer_classes(md)
     return md
 
 

@@ -18,7 +18,7 @@ from pygments.lexers import get_lexer_by_name
 from ..shortcuts import register as register_shortcut
 
 
-def _formatter_class():
+def formatter_class():
     """Pygments' HTML formatter, minus the cost of rebuilding its style table for every code block
     (codehilite makes a new formatter per block: ~0.1 ms each, a third of highlighting short blocks).
     The table depends only on the style and the class prefix, and is never modified once built."""
@@ -41,7 +41,7 @@ def _formatter_class():
     return CachedStyleHtmlFormatter
 
 
-def _remember_lexer_classes(md: markdown.Markdown) -> None:
+def remember_lexer_classes(md: markdown.Markdown) -> None:
     """codehilite looks a lexer up by name for every code block: a scan of Pygments' ~600 lexers
     (and of plugin entry points for an unknown name). This engine's `hilite` pass is replaced by
     one whose blocks remember, per engine, the class found for a name; each block still gets its
@@ -92,7 +92,7 @@ def _remember_lexer_classes(md: markdown.Markdown) -> None:
     md.treeprocessors.register(fast, "hilite", 30)  # replaces the stock pass, at its documented priority
 
 
-def _cheaper_lookups(md: markdown.Markdown) -> None:
+def cheaper_lookups(md: markdown.Markdown) -> None:
     """Two lookups the engine repeats for every block and element, answered from memory: the
     block processors in priority order (the registry builds a new list for each block) and
     whether a tag is block-level (a scan of a list of ~50 names, for every element, by prettify).
@@ -148,7 +148,7 @@ def _needs_one_of(test, needles: tuple[str, ...]):
 # they would have done, found nothing. `\x02<n>\x03` placeholders come only from backslash escapes
 # (the preprocessor strips those characters from the source), attribute lists need "{", and the
 # table of contents replaces a paragraph that is exactly its marker.
-def _skip_idle_passes(md: markdown.Markdown) -> None:
+def skip_idle_passes(md: markdown.Markdown) -> None:
     if not register_shortcut("markdown.idle-passes", module=__name__, library="Markdown", supported=">=3.5,<3.12",
                              replaces="treeprocessor .run / blockprocessor .test of unescape, attr_list, toc, "
                                       "hashheader...", active=True):
@@ -383,4 +383,4 @@ def _make_fast_inline():
     return FastInlineProcessor
 
 
-_FastInlineProcessor = _make_fast_inline()
+FastInlineProcessor = _make_fast_inline()

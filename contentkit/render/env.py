@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..config import SAFE_LOADER, SiteConfig
 from ..i18n import base_language, catalog
 from ..errors import ContentError
-from .jinja_fast import _fast_output  # the `{{ value }}` shortcut (jinja_fast.py)
+from .jinja_fast import use_fast_output  # the `{{ value }}` shortcut (jinja_fast.py)
 
 _SCROLLER = re.compile(r"<(pre|table)(?=[\s>])(?![^>]*\stabindex=)")
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"  # package data
@@ -190,7 +190,7 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
         undefined=jinja2.ChainableUndefined,
         auto_reload=False,  # one environment per build: no need to stat every template at every page
     )
-    _fast_output(env)
+    use_fast_output(env)
     locale = config.language.replace("-", "_")
     formatted: dict[tuple, str] = {}  # Babel is slow and a site shows each date on many pages
 

@@ -48,7 +48,7 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
 _FAST_OUTPUT: list = []  # [escape_output or None], probed once per process
 
 
-def _fast_output(env: jinja2.Environment) -> None:
+def use_fast_output(env: jinja2.Environment) -> None:
     """Use _CodeGenerator when this Jinja still compiles `{{ value }}` the way it expects."""
     if not _FAST_OUTPUT:
         escape_output = _output_escape()
