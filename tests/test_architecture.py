@@ -21,7 +21,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "contentkit"
 CORE = ("contentkit.config", "contentkit.content", "contentkit.model", "contentkit.urls",
         "contentkit.assemble", "contentkit.render", "contentkit.build", "contentkit.output",
         "contentkit.errors", "contentkit.dates", "contentkit.text", "contentkit.slugs",
-        "contentkit.deferred", "contentkit.forking", "contentkit.extensions")
+        "contentkit.deferred", "contentkit.forking", "contentkit.extensions", "contentkit.i18n",
+        "contentkit.shortcuts")
 FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics", "contentkit.serve",
             "contentkit.commands", "contentkit.cli")
 
