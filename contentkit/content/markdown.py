@@ -13,12 +13,12 @@ from ..deferred import deferrable
 from ..slugs import slugify
 
 from .typography import TypographyExtension, typeset
+from ..i18n import catalog
 from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_class,  # the shortcuts
                             remember_lexer_classes, skip_idle_passes)
 
 MORE_MARKER = "<!-- more -->"
 ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-1"
-PERMALINK_TITLES = {"fr": "Lien vers cette section", "en": "Link to this section"}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
 
@@ -42,9 +42,9 @@ def _extensions(lang: str) -> tuple[list, dict]:
     configs = {
         "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": formatter_class()},
         "toc": {"slugify": heading_id, "permalink": "#", "permalink_class": "heading-anchor",
-                "permalink_title": PERMALINK_TITLES.get(lang, PERMALINK_TITLES["en"]),
+                "permalink_title": catalog(lang).t("content.heading_link"),
                 "toc_depth": "2-3"},
-        "footnotes": {"BACKLINK_TITLE": "Retour au texte" if lang == "fr" else "Back to text"},
+        "footnotes": {"BACKLINK_TITLE": catalog(lang).t("content.footnote_backlink")},
     }
     return exts, configs
 
