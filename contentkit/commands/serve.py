@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import Problem
-from ..serve.server import PortInUse, PreviewServer, _is_loopback
+from ..serve.server import PortInUse, PreviewServer, is_loopback
 from .terminal import console, print_problems, root_option
 
 
@@ -86,7 +86,7 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
             sys.exit(1)
         if port and actual != port:
             reporter.warn(f"Port {port} is in use; using {actual} instead.")
-        if not host or not _is_loopback(host):
+        if not host or not is_loopback(host):
             reporter.warn(f"Listening on {host or 'all interfaces'}: anyone on your network can see drafts.")
         reporter.info("Building the preview (drafts and future posts included)…")
         server.start()

@@ -75,7 +75,7 @@ def _shard(key: str) -> str:
     return SHARDS[int(key[:2], 16) % len(SHARDS)]  # keys are hex digests
 
 
-def _pack(doc: SourceDocument) -> tuple:
+def pack_document(doc: SourceDocument) -> tuple:
     def value(obj, name):
         v = getattr(obj, name)
         return v if name in _PLAIN else pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
@@ -89,7 +89,7 @@ _DOC_PICKLED = [i for i, n in enumerate(_DOC_FIELDS) if n not in _PLAIN and n !=
 _RENDERED_PICKLED = [i for i, n in enumerate(_RENDERED_FIELDS) if n not in _PLAIN]
 
 
-def _unpack(packed: tuple) -> SourceDocument:
+def unpack_document(packed: tuple) -> SourceDocument:
     values = list(packed)
     for i in _DOC_PICKLED:
         values[i] = pickle.loads(values[i])
@@ -125,11 +125,11 @@ def _texts_set_to(packed: tuple, value) -> tuple:
 
 def _pack_stored(doc: SourceDocument, offset: int, length: int, crc: int) -> tuple:
     """The shard entry: the packed document without its texts, and where its texts are."""
-    return (_texts_set_to(_pack(doc), None), offset, length, crc)
+    return (_texts_set_to(pack_document(doc), None), offset, length, crc)
 
 
 def _unpack_stored(entry: tuple, texts: "StoredText") -> SourceDocument:
-    return _unpack(_texts_set_to(entry[0], texts))
+    return unpack_document(_texts_set_to(entry[0], texts))
 
 
 class StoredText:

@@ -22,7 +22,7 @@ import yaml
 from ..config import SAFE_LOADER, SiteConfig
 from ..errors import ContentError, Problem, ProblemLog
 from ..forking import can_fork
-from .cache import DocumentCache, _pack, _unpack
+from .cache import DocumentCache, pack_document, unpack_document
 from .reader import SourceDocument, cache_key, read_document
 
 CONTENT_KINDS = (("posts", "post"), ("pages", "page"), ("topics", "topic"))
@@ -81,7 +81,7 @@ def _read_chunk(jobs: list[tuple[str, str, str, str]]) -> bytes:
     out = []
     for job in jobs:
         key, result = _read_job(job)
-        out.append((key, _pack(result) if isinstance(result, SourceDocument) else pickle.dumps(result)))
+        out.append((key, pack_document(result) if isinstance(result, SourceDocument) else pickle.dumps(result)))
     try:
         return b"M" + marshal.dumps(out)
     except ValueError:  # an unusual type somewhere: pickle this chunk
@@ -90,7 +90,7 @@ def _read_chunk(jobs: list[tuple[str, str, str, str]]) -> bytes:
 
 def _decode_chunk(data: bytes) -> list[tuple[str | None, SourceDocument | Problem]]:
     items = marshal.loads(memoryview(data)[1:]) if data[:1] == b"M" else pickle.loads(memoryview(data)[1:])
-    return [(key, _unpack(v) if isinstance(v, tuple) else pickle.loads(v)) for key, v in items]
+    return [(key, unpack_document(v) if isinstance(v, tuple) else pickle.loads(v)) for key, v in items]
 
 
 def _pool_context():

@@ -115,7 +115,7 @@ def content_type(path: Path) -> str:
     return ctype
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -449,13 +449,13 @@ class PreviewServer:
 
     def host_allowed(self, header: str | None) -> bool:
         """Refuse other host names when bound to loopback (DNS rebinding would expose drafts)."""
-        if not _is_loopback(self.host):
+        if not is_loopback(self.host):
             return True
         if not header:
             return False
         name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
         name = name.strip().lower()
-        return _is_loopback(name) or name.endswith(".localhost") or name == self.host.lower()
+        return is_loopback(name) or name.endswith(".localhost") or name == self.host.lower()
 
     def wait_idle(self, timeout: float) -> None:
         self._idle.wait(timeout)
