@@ -125,7 +125,6 @@ def report_record(report: AnalysisReport) -> dict[str, Any]:
     return rounded(record)
 
 
-atomic_write = write_atomic  # the analytics name for output.write_atomic
 
 
 def json_text(report: AnalysisReport) -> str:
@@ -152,7 +151,7 @@ def json_text(report: AnalysisReport) -> str:
 
 
 def write_json(report: AnalysisReport, path: Path) -> None:
-    atomic_write(path, json_text(report).encode("utf-8"))
+    write_atomic(path, json_text(report).encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------ CSV
@@ -257,7 +256,7 @@ def csv_bytes(report: AnalysisReport, extra_columns: Sequence[Column] = ()) -> b
 
 
 def write_csv(report: AnalysisReport, path: Path, extra_columns: Sequence[Column] = ()) -> None:
-    atomic_write(path, csv_bytes(report, extra_columns))
+    write_atomic(path, csv_bytes(report, extra_columns))
 
 
 def write_outputs(report: AnalysisReport, out_dir: Path,

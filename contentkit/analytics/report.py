@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from contentkit.analytics import charts
-from contentkit.analytics.outputs import atomic_write
+from contentkit.output import write_atomic
 from contentkit.analytics.stats import KPIS, kpi_labels
 from contentkit.i18n import catalog
 
@@ -129,5 +129,5 @@ def render_report(state: dict[str, Any]) -> str:
 
 def write_report(state: dict[str, Any], path: Path) -> Path:
     path = Path(path)
-    atomic_write(path, render_report(state).encode("utf-8"))
+    write_atomic(path, render_report(state).encode("utf-8"))
     return path

@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..model import STATUSES, Article, Site
-from .schedule import event_phase, event_switch, upcoming_changes
+from ..model import event_phase, event_switch
+from .schedule import upcoming_changes
 
 IN_PROGRESS = ("idea", "writing", "review", "approved")
 STATUS_LABELS = {"idea": "idea", "writing": "writing", "review": "in review", "approved": "approved",

@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..urls import output_path, safe_url_path
-from ..model import Article, Site, fingerprint
+from ..model import Article, Site, event_is_past, event_phase, event_switch, fingerprint
 from ..render.seo import page_meta
-from .schedule import event_is_past, event_phase, event_switch
 
 ICS_NAME = "event.ics"
 

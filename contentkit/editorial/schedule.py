@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from ..model import Article, Site, event_is_past, event_phase, event_switch  # noqa: F401 (re-exported)
+from ..model import Article, Site, event_switch
 
 NEXT_PUBLISH = ".contentkit/next-publish.json"
 LIVE_STATUSES = ("published", "scheduled")
