@@ -1,14 +1,17 @@
-"""Message catalogs: one YAML file per language, contentkit/catalogs/<lang>.yml.
+"""Message catalogs: one folder per language, one YAML file per section,
+contentkit/catalogs/<lang>/<section>.yml.
 
 Why YAML rather than gettext (Babel): theme authors already override the theme's strings with
 `i18n/<lang>.yml` files, so one format serves the package catalogs, theme overrides and site
 overrides; there is no compile step (.po -> .mo) to forget before a build or a release; keys are
 stable identifiers (`report.verdict`) rather than English source sentences, so fixing an English
-wording never orphans the French translation. Adding a language = adding `catalogs/<lang>.yml`.
+wording never orphans the French translation. Adding a language = adding a `catalogs/<lang>/`
+folder (a missing file or key falls back to English).
 
-Sections (top-level keys of a catalog): `site` (what the theme shows; theme and site
+Sections (one file each; the file name is the first part of a key): `site` (what the theme shows; theme and site
 `i18n/<lang>.yml` override these flat keys), `preview` (overlay and editorial panel), `report`
-(HTML report), `analysis` (terminal verdicts, analytics labels), `cli` (terminal messages).
+(HTML report), `analysis` (terminal verdicts, analytics labels), `content` (what the Markdown
+reader adds to articles), `cli` (terminal messages), `errors` (build and check problems, hints).
 Lookup order for a key: the language's catalog, then English.
 """
 
@@ -49,10 +52,10 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
-def _read(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+def read_language(directory: Path, code: str) -> dict:
+    """{section: messages} from every <directory>/<code>/<section>.yml."""
+    return {path.stem: yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+            for path in sorted((directory / code).glob("*.yml"))}
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -94,13 +97,13 @@ class Catalog:
 def catalog(lang: str | None = None, directory: Path = CATALOG_DIR) -> Catalog:
     """The catalog of a language (cached). Unknown language -> English; `fr-CA` -> `fr`."""
     code = base_language(lang)
-    english = _read(directory / f"{DEFAULT_LANGUAGE}.yml")
+    english = read_language(directory, DEFAULT_LANGUAGE)
     if code == DEFAULT_LANGUAGE:
         return Catalog(code, english)
-    own = _read(directory / f"{code}.yml")
+    own = read_language(directory, code)
     return Catalog(code if own else DEFAULT_LANGUAGE, _merge(english, own))
 
 
 def languages(directory: Path = CATALOG_DIR) -> list[str]:
-    """The languages that have a catalog file."""
-    return sorted(p.stem for p in directory.glob("*.yml"))
+    """The languages that have a catalog folder."""
+    return sorted(p.name for p in directory.iterdir() if p.is_dir() and any(p.glob("*.yml")))

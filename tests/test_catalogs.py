@@ -2,20 +2,21 @@
 keys all exist."""
 
 import re
+import shutil
 from pathlib import Path
 
-import yaml
 
-from contentkit.i18n import CATALOG_DIR, catalog, flatten, placeholders
+from contentkit.i18n import CATALOG_DIR, catalog, flatten, languages, placeholders, read_language
 
 THEME = Path(__file__).resolve().parents[1] / "contentkit" / "themes" / "default"
 
 
 def _flat(lang):
-    return flatten(yaml.safe_load((CATALOG_DIR / f"{lang}.yml").read_text(encoding="utf-8")))
+    return flatten(read_language(CATALOG_DIR, lang))
 
 
 def test_fr_and_en_have_the_same_keys_and_placeholders():
+    assert languages() == ["en", "fr"]
     en, fr = _flat("en"), _flat("fr")
     assert set(en) == set(fr), (set(en) ^ set(fr))
     for key in en:
@@ -40,10 +41,9 @@ def test_regional_code_uses_its_language_and_unknown_falls_back_to_english():
 
 
 def test_a_third_language_is_a_catalog_file(tmp_path):
-    for lang in ("en", "fr"):
-        (tmp_path / f"{lang}.yml").write_text((CATALOG_DIR / f"{lang}.yml").read_text(encoding="utf-8"),
-                                              encoding="utf-8")
-    (tmp_path / "de.yml").write_text('site:\n  home: "Startseite"\n', encoding="utf-8")
+    shutil.copytree(CATALOG_DIR / "en", tmp_path / "en")
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "site.yml").write_text('home: "Startseite"\n', encoding="utf-8")
     de = catalog("de-AT", tmp_path)
     assert de.lang == "de"
     assert de.t("site.home") == "Startseite"

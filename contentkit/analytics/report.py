@@ -20,7 +20,7 @@ __all__ = ["write_report", "render_report"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Wording: the `report` section of contentkit/catalogs/<lang>.yml.
+# Wording: contentkit/catalogs/<lang>/report.yml.
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(["html", "xml"], default=True),

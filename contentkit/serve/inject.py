@@ -27,7 +27,7 @@ EVENTS_PATH = "/__contentkit/events"
 STATUS_PATH = "/__contentkit/status"
 
 def strings(lang: str) -> dict[str, str]:
-    """The overlay's and panel's wording: the `preview` section of contentkit/catalogs/<lang>.yml."""
+    """The overlay's and panel's wording: contentkit/catalogs/<lang>/preview.yml."""
     return catalog(lang).section("preview")
 
 

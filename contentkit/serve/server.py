@@ -286,10 +286,9 @@ class PreviewServer:
         if self.site is None:
             dirs = [self.root / "content", self.root / "templates", self.root / "static"]
         else:
-            from ..render.env import BUILTIN_THEMES, static_dirs, template_dirs, theme_dir
+            from ..render.env import static_dirs, template_dirs, theme_dir
             config = self.site.config
-            dirs = [config.content_dir, *template_dirs(config), *static_dirs(config), self.root / "i18n",
-                    BUILTIN_THEMES / "default" / "i18n"]
+            dirs = [config.content_dir, *template_dirs(config), *static_dirs(config), self.root / "i18n"]
             try:
                 dirs.append(theme_dir(config))
             except Exception:  # noqa: BLE001 - a missing theme is reported by the build
