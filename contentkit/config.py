@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import ContentError, ProblemLog
+from .yaml_safe import SAFE_LOADER
 
 CONFIG_NAMES = ("contentkit.yml", "contentkit.yaml")
 # What `disable_kinds` can turn off. A taxonomy's kind removes its pages, its index and its feeds;
@@ -116,6 +117,7 @@ def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteC
     rel = path.name if path else "contentkit.yml"
     if path is not None:
         text = path.read_text(encoding="utf-8-sig")
+        log.lang = declared_language(text)  # problems read in the site's language, even the config's
         try:
             data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
@@ -127,6 +129,7 @@ def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteC
             raise ContentError(rel, "the config must be a mapping of keys to values",
                                "write it as `key: value` lines, e.g. `title: Mon blog`", 1)
     cfg = SiteConfig(root=root, source_file=rel if path else None)
+    log.lang = str(data.get("language") or overrides.get("language") or cfg.language)
     known = {f.name for f in dataclasses.fields(SiteConfig)} - {"root", "source_file"}
     lines = _key_lines(path) if path else {}
     for key, value in data.items():
@@ -191,6 +194,17 @@ def _validate(cfg: SiteConfig, rel: str, lines: dict, log: ProblemLog) -> None:
         cfg.slug_from = "title"
 
 
+def declared_language(text: str) -> str:
+    """The `language:` a config text declares, read line by line so that it is known even when the
+    YAML is broken (its problems are then worded in that language); the default otherwise."""
+    for line in text.splitlines():
+        if line.startswith("language:"):
+            value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+            if value:
+                return value
+    return SiteConfig.language
+
+
 def _key_lines(path: Path) -> dict[str, int]:
     """Line of each top-level key, for located messages."""
     out: dict[str, int] = {}
@@ -199,6 +213,3 @@ def _key_lines(path: Path) -> dict[str, int]:
             out.setdefault(line.split(":", 1)[0].strip(), number)
     return out
 
-
-# libyaml's C loader is ~8x faster than the pure-Python one; both are safe loaders.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -3,19 +3,32 @@
 Every problem the tool reports names a file, the line when it is known, what is wrong and what to
 do about it. Content problems are collected (a build reports all of them in one run); a
 `BuildFailed` carries the collected list to the command line or the preview overlay.
+
+Wording lives in the `errors` catalog (contentkit/catalogs/<lang>/errors.yml), one entry per
+problem code with a `message` and usually a `hint`, formatted with the problem's parameters:
+
+    log.error(rel, "url-claimed-twice", line=3, other="posts/b.md", url="/2024/a/")
+
+A problem is worded in English when made; `ProblemLog.add/error/warning` re-word it in the log's
+language (the site's), so every problem a build collects reads in the site's language.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from .i18n import DEFAULT_LANGUAGE, catalog
 
 
 @dataclass(frozen=True)
 class Problem:
     """A located message: an error stops the build, a warning does not.
 
-    `code` is a stable identifier of the kind of problem (`broken-link`, `image-alt`...), set by the
-    editor checks (`contentkit check`) so that scripts can filter on it; empty when not classified."""
+    `code` is the stable identifier of the kind of problem (`broken-link`, `image-alt`...) and its
+    key in the `errors` catalog; scripts filter on it (`contentkit check --json`). `params` are the
+    values its wording is formatted with, kept so the problem can be worded in another language."""
 
     file: str  # path relative to the site folder when possible
     message: str
@@ -23,6 +36,24 @@ class Problem:
     line: int | None = None
     severity: str = "error"  # "error" | "warning"
     code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, file: str | Path, line: int | None = None, severity: str = "error",
+           lang: str = DEFAULT_LANGUAGE, **params: Any) -> "Problem":
+        """The problem `code` worded from the catalog (parameters are shown as text)."""
+        pairs = tuple((k, "" if v is None else str(v)) for k, v in params.items())
+        message, hint = wording(code, dict(pairs), lang)
+        return cls(str(file), message, hint, line, severity, code, pairs)
+
+    def in_language(self, lang: str) -> "Problem":
+        """The same problem worded in `lang` (itself when it has no catalog entry)."""
+        if not self.code or f"errors.{self.code}.message" not in catalog(DEFAULT_LANGUAGE):
+            return self
+        message, hint = wording(self.code, dict(self.params), lang)
+        if (message, hint) == (self.message, self.hint):
+            return self
+        return dataclasses.replace(self, message=message, hint=hint)
 
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -41,12 +72,29 @@ class Problem:
         return data
 
 
-class ContentError(Exception):
-    """Raised where one located problem makes a single file unusable."""
+def wording(code: str, params: dict[str, str], lang: str) -> tuple[str, str]:
+    """(message, hint) of a problem code in a language; the key itself when the catalog lacks it
+    (caught by tests/test_messages.py)."""
+    messages = catalog(lang)
+    key = f"errors.{code}"
+    hint = messages.t(f"{key}.hint", **params) if f"{key}.hint" in messages else ""
+    return messages.t(f"{key}.message", **params), hint
 
-    def __init__(self, file: str | Path, message: str, hint: str = "", line: int | None = None):
-        self.problem = Problem(str(file), message, hint, line)
+
+class ContentError(Exception):
+    """Raised where one located problem makes a single file unusable:
+    `raise ContentError(rel, "front-matter-unclosed", line=1)`."""
+
+    def __init__(self, file: str | Path, code: str, hint: str = "", line: int | None = None, **params: Any):
+        if _is_code(code):
+            self.problem = Problem.of(code, file, line, **params)
+        else:  # legacy free text (being moved to the catalog)
+            self.problem = Problem(str(file), code, hint, line)
         super().__init__(str(self.problem))
+
+
+def _is_code(text: str) -> bool:
+    return f"errors.{text}.message" in catalog(DEFAULT_LANGUAGE)
 
 
 class BuildFailed(Exception):
@@ -60,18 +108,26 @@ class BuildFailed(Exception):
 
 @dataclass
 class ProblemLog:
-    """Collects problems in the order found, so one run reports them all."""
+    """Collects problems in the order found, so one run reports them all, worded in `lang` (the
+    site's language once its config is read)."""
 
     problems: list[Problem] = field(default_factory=list)
+    lang: str = DEFAULT_LANGUAGE
 
-    def error(self, file, message, hint="", line=None) -> None:
-        self.problems.append(Problem(str(file), message, hint, line, "error"))
+    def error(self, file, code, hint="", line=None, **params) -> None:
+        self._log(file, code, hint, line, "error", params)
 
-    def warning(self, file, message, hint="", line=None) -> None:
-        self.problems.append(Problem(str(file), message, hint, line, "warning"))
+    def warning(self, file, code, hint="", line=None, **params) -> None:
+        self._log(file, code, hint, line, "warning", params)
+
+    def _log(self, file, code, hint, line, severity, params) -> None:
+        if _is_code(code):
+            self.problems.append(Problem.of(code, file, line, severity, self.lang, **params))
+        else:  # legacy free text (being moved to the catalog)
+            self.problems.append(Problem(str(file), code, hint, line, severity))
 
     def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
+        self.problems.append(problem.in_language(self.lang))
 
     @property
     def errors(self) -> list[Problem]:

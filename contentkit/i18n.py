@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .config import SAFE_LOADER
+from .yaml_safe import SAFE_LOADER
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
 DEFAULT_LANGUAGE = "en"
@@ -91,6 +91,9 @@ class Catalog:
 
     def keys(self) -> set[str]:
         return set(self._flat)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._flat
 
 
 @functools.lru_cache(maxsize=None)

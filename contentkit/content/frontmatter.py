@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..config import SAFE_LOADER
+from ..yaml_safe import SAFE_LOADER
 from ..errors import ContentError
 
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from ..config import SAFE_LOADER, SiteConfig
+from ..config import SiteConfig
+from ..yaml_safe import SAFE_LOADER
 from ..errors import ContentError, Problem, ProblemLog
 from ..forking import can_fork
 from .cache import DocumentCache, pack_document, unpack_document

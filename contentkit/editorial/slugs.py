@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..config import SAFE_LOADER
+from ..yaml_safe import SAFE_LOADER
 from ..errors import ProblemLog
 from ..model import Article, Site
 from ..urls import output_path, safe_url_path

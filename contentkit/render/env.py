@@ -17,7 +17,8 @@ import yaml
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
-from ..config import SAFE_LOADER, SiteConfig
+from ..config import SiteConfig
+from ..yaml_safe import SAFE_LOADER
 from ..i18n import base_language, catalog
 from ..errors import ContentError
 from .jinja_fast import use_fast_output  # the `{{ value }}` shortcut (jinja_fast.py)
