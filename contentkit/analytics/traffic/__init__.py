@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import make_dataclass
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -54,7 +55,7 @@ from .bigquery import BIGQUERY_SQL
 from .csvsource import gc_paused, header_key, read_document
 from .model import (METRICS, SOURCES, SUM_METRICS, PageTraffic, PageTrafficMap, SourceTraffic,
                     TrafficExport, TrafficImportError, TrafficRow)
-from .urls import make_normalizer, normalize_url
+from .urls import make_normalizer, normalize_host, normalize_url
 
 __all__ = [
     "BIGQUERY_SQL", "FORMATS", "PageTraffic", "PageTrafficMap", "SourceTraffic", "TrafficExport",
@@ -262,15 +263,26 @@ def _visitors_period(data: bytes, path: Path):
 
 # --------------------------------------------------------------------------- aggregation
 
-# accumulator slots: each summed metric has (sum, seen); each weighted one (sum w*x, sum w)
-_SLOT: dict[str, int] = {}
-for _i, _m in enumerate(SUM_METRICS):
-    _SLOT[_m] = 2 * _i
+#: Rates combined as weighted averages when rows or files add up (weights: _weight_field).
 _WEIGHTED = ("bounce_rate", "exit_rate", "avg_engaged_seconds", "ctr", "position", "scroll_depth")
-for _i, _m in enumerate(_WEIGHTED):
-    _SLOT[_m] = 2 * len(SUM_METRICS) + 2 * _i
-_ROWS = 2 * (len(SUM_METRICS) + len(_WEIGHTED))
-_WIDTH = _ROWS + 1
+
+
+def _accumulator_fields() -> list[tuple[str, type, int]]:
+    fields: list[tuple[str, type, int]] = [("rows", int, 0)]
+    for m in SUM_METRICS:
+        fields += [(f"{m}_sum", float, 0), (f"{m}_seen", int, 0)]
+    for m in _WEIGHTED:
+        fields += [(f"{m}_wsum", float, 0), (f"{m}_weight", float, 0)]
+    return fields
+
+
+#: What one source's rows add up to for one path, while an export is read: ``rows``; for each
+#: summed metric ``<metric>_sum`` and ``<metric>_seen`` (1 once a row gave it); for each weighted
+#: rate ``<rate>_wsum`` (sum of weight × rate) and ``<rate>_weight`` (sum of weights). A slots
+#: dataclass, so the generated loop's ``a.views_sum += v`` is as fast as a list slot; sums start at
+#: the int 0, so integer counts stay ints.
+PathAccumulator = make_dataclass("PathAccumulator", _accumulator_fields(), slots=True)
+PathAccumulator.__module__ = __name__
 
 
 def _weight_field(metric: str, present: set[str]) -> str | None:
@@ -310,31 +322,29 @@ def _compile_accumulator(present: set[str], *, skip_days: bool, dedupe: bool):
               "            u = urls[p]",
               "            if len(u) < 20:",
               "                u.add(r.url)",
-              f"        a[{_ROWS}] += 1"]
+              "        a.rows += 1"]
     for m in SUM_METRICS:
         if m in present:
-            s = _SLOT[m]
             lines += [f"        v = r.{m}", "        if v is not None:",
-                      f"            a[{s}] += v", f"            a[{s + 1}] = 1"]
+                      f"            a.{m}_sum += v", f"            a.{m}_seen = 1"]
     for m in _WEIGHTED:
         if m not in present:
             continue
-        s = _SLOT[m]
         w = _weight_field(m, present)
         lines += [f"        v = r.{m}", "        if v is not None:"]
         if m == "avg_engaged_seconds" and "engaged_seconds_total" in present:
             lines += ["            t = r.engaged_seconds_total",
                       "            if v and t is not None:",
-                      f"                a[{s}] += t", f"                a[{s + 1}] += t / v",
+                      f"                a.{m}_wsum += t", f"                a.{m}_weight += t / v",
                       "            else:"]
             indent = "                "
         else:
             indent = "            "
         if w is None:
-            lines += [f"{indent}a[{s}] += v", f"{indent}a[{s + 1}] += 1"]
+            lines += [f"{indent}a.{m}_wsum += v", f"{indent}a.{m}_weight += 1"]
         else:
             lines += [f"{indent}w = r.{w}", f"{indent}if w:",
-                      f"{indent}    a[{s}] += v * w", f"{indent}    a[{s + 1}] += w"]
+                      f"{indent}    a.{m}_wsum += v * w", f"{indent}    a.{m}_weight += w"]
     lines.append("    return skipped, dup, nopath")
     ns: dict = {}
     exec("\n".join(lines), ns)  # noqa: S102 - generated from fixed metric names
@@ -376,8 +386,6 @@ def _host_groups(group: list[TrafficExport]) -> list[list[TrafficExport]]:
 
 def _hosts(export: TrafficExport) -> set[str] | None:
     """Hosts of an export whose every row is a full URL, else None (paths: host unknown)."""
-    from .urls import normalize_host
-
     hosts: set[str] = set()
     for row in export.rows:
         if "://" not in row.url:
@@ -435,8 +443,8 @@ def _merge_group(source: str, with_rows: list[TrafficExport], accs: dict, urls: 
         run = _compile_accumulator(present, skip_days=per_day and bool(period_days),
                                    dedupe=per_day and multi_day)
         mine: set = set()
-        skipped, dup, untitled = run(export.rows, accs, _new_acc, period_days, claimed, mine,
-                                     urls)
+        skipped, dup, untitled = run(export.rows, accs, PathAccumulator, period_days, claimed,
+                                     mine, urls)
         claimed |= mine
         if skipped:
             result.warnings.append(Problem(
@@ -488,11 +496,11 @@ def _aggregate(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     groups: dict[str, list[TrafficExport]] = {}
     for export in exports:
         groups.setdefault(export.source, []).append(export)
-    per_source: dict[str, dict[str, list]] = {}
+    per_source: dict[str, dict[str, PathAccumulator]] = {}
     source_urls: dict[str, dict[str, set]] = {}
     source_span: dict[str, tuple[date | None, date | None]] = {}
     for source, group in groups.items():
-        accs: dict[str, list] = {}
+        accs: dict[str, PathAccumulator] = {}
         urls: dict[str, set] = {}
         lo_all = hi_all = None
         for e in group:
@@ -530,22 +538,17 @@ def _aggregate(exports: Iterable[TrafficExport]) -> PageTrafficMap:
     return result
 
 
-def _new_acc() -> list:
-    return [0] * _WIDTH
-
-
-def _finish(source: str, a: list, lo, hi) -> SourceTraffic:
-    st = SourceTraffic(source=source, rows=a[_ROWS], first_date=lo, last_date=hi)
+def _finish(source: str, a: PathAccumulator, lo, hi) -> SourceTraffic:
+    st = SourceTraffic(source=source, rows=a.rows, first_date=lo, last_date=hi)
     for m in SUM_METRICS:
-        s = _SLOT[m]
-        if a[s + 1]:
-            value = a[s]
+        if getattr(a, f"{m}_seen"):
+            value = getattr(a, f"{m}_sum")
             setattr(st, m, int(value) if isinstance(value, float) and value.is_integer()
                     and m not in ("engaged_seconds_total", "revenue") else value)
     for m in _WEIGHTED:
-        s = _SLOT[m]
-        if a[s + 1]:
-            setattr(st, m, a[s] / a[s + 1])
+        weight = getattr(a, f"{m}_weight")
+        if weight:
+            setattr(st, m, getattr(a, f"{m}_wsum") / weight)
     if st.clicks is not None and st.impressions:
         st.ctr = st.clicks / st.impressions
     return st
