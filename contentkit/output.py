@@ -23,6 +23,7 @@ render workers (forked processes) can write their own files; the parent `record(
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import shutil
 import stat as stat_mod
@@ -30,6 +31,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+
+from .forking import can_fork
 
 
 def _current_umask() -> int:
@@ -134,8 +137,6 @@ class ScanSoon:
     the result is not needed (a failed build): the child is never left behind."""
 
     def __init__(self, out_dir: Path):
-        from .forking import can_fork
-
         self.out_dir = Path(out_dir)
         self.pid = self.fd = None
         if not can_fork() or not self.out_dir.is_dir():
@@ -149,8 +150,6 @@ class ScanSoon:
             return
         if pid == 0:  # child: scan, send, leave without running any of the parent's cleanup
             try:
-                import marshal
-
                 os.close(read_end)
                 data = marshal.dumps(scan_output(self.out_dir))
                 with os.fdopen(write_end, "wb") as fh:
@@ -162,8 +161,6 @@ class ScanSoon:
 
     def result(self) -> tuple[dict[str, tuple[int, int, int]], list[str]]:
         if self.pid is not None:
-            import marshal
-
             with os.fdopen(self.fd, "rb") as fh:
                 data = fh.read()
             self.fd = None

@@ -15,9 +15,12 @@ outputs.py writes both (see `outputs.Column` for extra CSV columns).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import statistics
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from contentkit import __version__
+from contentkit import __version__, text
+from contentkit.analytics import depth, readability, syllables, terms
 from contentkit.analytics.depth import (FEATURES_VERSION, DepthDoc, DepthFeatures, DepthResult,
                                         depth_features, score_depth, site_hosts)
 from contentkit.analytics.readability import (MIN_WORDS, Check, ReadabilityScores, TextMeasures,
@@ -50,9 +54,6 @@ ANALYSIS_VERSION = f"a1-{FEATURES_VERSION}"
 def _code_fingerprint() -> str:
     """Hash of the modules the cached per-article values come from: editing any of them (prose
     extraction, syllables, measures, terms, depth features) invalidates the cache by itself."""
-    from contentkit import text
-    from contentkit.analytics import depth, readability, syllables, terms
-
     h = hashlib.blake2b(digest_size=8)
     for module in (text, syllables, readability, terms, depth):
         try:
@@ -167,9 +168,6 @@ _CODE = _code_fingerprint()
 
 def _pool_context():
     """fork is cheapest, but forking a process that runs other threads can deadlock the child."""
-    import multiprocessing
-    import threading
-
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -196,7 +194,7 @@ def article_lang(article: Article, site: Site) -> str:
 
 
 def _depth_hints(a: ArticleAnalysis) -> list[str]:
-    t = catalog("fr" if lang_root(a.lang) == "fr" else "en")
+    t = catalog(a.lang)
     d, m = a.depth, a.measures
     hints = []
     evidence = d.component("evidence").details["counts"]
@@ -214,8 +212,6 @@ def _depth_hints(a: ArticleAnalysis) -> list[str]:
 def analyze_site(site: Site, cache: AnalysisCache | None = None,
                  workers: int | None = None) -> AnalysisReport:
     """Analyse every selected article of ``site`` (see `select_articles`)."""
-    import time
-
     t0 = time.perf_counter()
     articles = select_articles(site)
     config = site.config
@@ -250,14 +246,14 @@ def analyze_site(site: Site, cache: AnalysisCache | None = None,
     t2 = time.perf_counter()
 
     analyses: list[ArticleAnalysis] = []
-    for a, lang, f, depth in zip(articles, langs, features, depths):
+    for a, lang, f, scored in zip(articles, langs, features, depths):
         measures = f.measures
         item = ArticleAnalysis(
             source=a.source, url=a.url, title=a.title, kind=a.kind, status=a.status,
             date=a.date, lang=lang, category=a.category.name if a.category else "",
             tags=[t.name for t in a.tags], authors=[p.id for p in a.authors],
             measures=measures, readability=readability_scores(measures),
-            checks=editorial_checks(measures, lang), depth=depth, hints=[])
+            checks=editorial_checks(measures, lang), depth=scored, hints=[])
         item.hints = editorial_hints(measures, lang, extra=_depth_hints(item))
         analyses.append(item)
 

@@ -17,6 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
+
 from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
 from contentkit.analytics.depth import correlation_note
 from contentkit.output import write_atomic
@@ -288,9 +291,6 @@ def _pts(a: ArticleAnalysis, name: str) -> str:
 def print_table(report: AnalysisReport, console, extra_columns: Sequence[Column] = (),
                 limit: int = 200) -> None:
     """The readable summary: one row per article, then the site-wide figures."""
-    from rich.table import Table
-    from rich.text import Text
-
     if not console.is_terminal and console.width < 200:
         console.width = 200  # redirected to a file or a pipe: no reason to crush the columns
     table = Table(title=f"{report.site['title']} — {len(report.articles)} articles",

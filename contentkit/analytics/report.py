@@ -6,6 +6,7 @@ built (and escaped) by charts.py. French or English following the site's languag
 """
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,6 @@ def render_report(state: dict[str, Any]) -> str:
                                   fr, highlight=set(idx)),
             "articles": [records[i] for i in idx]})
     tag_rows = []
-    import statistics
     for tg, idx in sorted(tags.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold())):
         vpd = [records[i].kpis.get("views_per_day") for i in idx
                if records[i].kpis.get("views_per_day") is not None]

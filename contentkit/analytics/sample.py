@@ -32,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+from contentkit.analytics.article_report import analyze_site
+from contentkit.build import load_site
+
 __all__ = ["make_demo_traffic", "SEED", "FILES"]
 
 SEED = 20261124
@@ -77,9 +80,6 @@ class _Article:
 
 
 def _articles(root: Path, rng):
-    from contentkit.analytics.article_report import analyze_site
-    from contentkit.build import load_site
-
     site = load_site(Path(root), use_cache=False)
     report = analyze_site(site)
     depth = {a.source: a.depth.score for a in report.articles}

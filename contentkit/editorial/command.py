@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from rich.console import Console
+from rich.table import Table
+
 from ..model import STATUSES, Article, Site
 from ..model import event_phase, event_switch
 from .schedule import upcoming_changes
@@ -112,9 +115,6 @@ def _people(names: list[str], site: Site) -> str:
 
 
 def print_tables(site: Site, data: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console(highlight=False)
     now = site.now or datetime.now(timezone.utc)
     counts = data["counts"]
