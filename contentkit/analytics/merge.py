@@ -32,10 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
+from contentkit.analytics.traffic import aggregate_by_path, import_export
 from contentkit.analytics.traffic.model import (METRICS, SOURCES, SUM_METRICS, PageTraffic,
                                                 PageTrafficMap, TrafficExport)
 from contentkit.analytics.traffic.urls import normalize_url
-from contentkit.errors import Problem
+from contentkit.errors import ContentError, Problem
 
 __all__ = ["ArticleKey", "SourceMetrics", "ArticleTraffic", "UnmatchedPath", "MergeResult",
            "url_index", "merge_traffic", "load_exports", "primary_source", "VIEW_SOURCES"]
@@ -131,9 +132,6 @@ def load_exports(paths: Sequence[str | Path], format: str | None = None, *,
                  progress: Callable[[Path, int], None] | None = None
                  ) -> tuple[list[TrafficExport], list[Problem]]:
     """Import each file; a file that cannot be read becomes a Problem (the others go on)."""
-    from contentkit.analytics.traffic import import_export
-    from contentkit.errors import ContentError
-
     exports, problems = [], []
     hosts = list(site_hosts) if site_hosts is not None else None
     for p in paths:
@@ -225,8 +223,6 @@ def merge_traffic(articles: Sequence[ArticleKey], exports: Sequence[TrafficExpor
                   root_path: str = "/", pages: PageTrafficMap | None = None,
                   import_problems: Sequence[Problem] = ()) -> MergeResult:
     """Match every page of ``exports`` to ``articles``; see the module docstring."""
-    from contentkit.analytics.traffic import aggregate_by_path
-
     exports = list(exports)
     if pages is None:
         pages = aggregate_by_path(exports)

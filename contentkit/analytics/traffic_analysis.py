@@ -14,20 +14,28 @@ Plugged into the analyze command (command.py) as click options (`OPTIONS`), an e
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import click
 import numpy as np
+from rich.console import Console
+from rich.progress import Progress
 
+from contentkit import text
 from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
+from contentkit.analytics.depth import site_hosts
+from contentkit.analytics.history import diff_in_diff, find_expansions
+from contentkit.analytics.linkmap import link_map
 from contentkit.analytics.merge import (ArticleKey, MergeResult, VIEW_SOURCES, load_exports,
                                         merge_traffic)
 from contentkit.analytics.outputs import Column
+from contentkit.analytics.report import write_report
 from contentkit.analytics.stats import (FIRST_DAYS, MIN_DAYS_LIVE, MIN_ELIGIBLE, StatsRecord,
                                         bucket_edges_label, length_norm)
-from contentkit.i18n import catalog
+from contentkit.i18n import Catalog, catalog
 from contentkit.model import Site
 
 __all__ = ["OPTIONS", "enrich", "after_outputs", "analyze_traffic", "STATE_KEY"]
@@ -74,9 +82,6 @@ def _progress_bar(paths: list[Path]):
     total = sum(p.stat().st_size for p in paths if p.is_file())
     if total < 5_000_000:
         return None, lambda: None
-    from rich.console import Console
-    from rich.progress import Progress
-
     progress = Progress(console=Console(stderr=True), transient=True)
     progress.start()
     tasks: dict[Path, Any] = {}
@@ -90,8 +95,6 @@ def _progress_bar(paths: list[Path]):
 
 
 def _wpm(lang: str) -> float:
-    from contentkit import text
-
     table = getattr(text, "_WPM", {})
     return float(table.get(text.lang_root(lang), getattr(text, "_WPM_DEFAULT", 230)))
 
@@ -162,21 +165,112 @@ def _first_days_outcome(merged: MergeResult, i: int, published: date | None):
     return float(merged.daily[i, k0:k1][cov].sum() / days), days
 
 
-# ------------------------------------------------------------------------------ main
+# ------------------------------------------------------------------------------ pipeline
+#
+#   site_inputs ─▶ TrafficInputs ─load_exports─▶ exports ─merge_traffic─▶ MergeResult
+#   ─choose_outcome─▶ Outcome ─article_records─▶ ArticleRecords ─length_norm─▶ verdict
+#   ─attach_article_traffic─▶ ArticleAnalysis.extra["traffic"]
+#   ─history_and_links─▶ HistoryAndLinks ─fill_report─▶ AnalysisReport.extra ─▶ TrafficState
+
+
+@dataclass(frozen=True)
+class TrafficInputs:
+    """What the traffic analysis reads of the site, one entry per article of the report."""
+
+    lang: str                   # "fr" or "en": the wording of the verdict and exclusions
+    t: Catalog
+    keys: list[ArticleKey]      # what the merge knows of each article (URL, aliases, date)
+    htmls: list[str]            # each article's HTML, for the internal link map
+    hosts: tuple[str, ...]      # the site's own hosts: their full URLs become plain paths
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The outcome the length-norm test compares, declared once for the whole analysis."""
+
+    first_days: list[tuple[float | None, int]]  # per article: (views/day in its first days, days)
+    use_first_days: bool        # enough articles have per-day data for their first days
+    window: tuple[date, date] | None  # the primary source's export window
+    info: dict[str, Any]        # its description, as written into the report
+
+
+@dataclass
+class ArticleRecords:
+    """One StatsRecord (for the statistics) and one traffic extra (for the outputs) per article."""
+
+    records: list[StatsRecord]
+    extras: list[dict[str, Any]]
+
+
+@dataclass
+class HistoryAndLinks:
+    """Git expansions of the articles, their diff-in-diff effect, and the internal link map."""
+
+    history: dict[str, Any]
+    did: dict[str, Any]
+    links: dict[str, Any]
+
+
+class TrafficState(TypedDict):
+    """What the HTML report (report.py) and the terminal verdict read of the analysis."""
+
+    merged: MergeResult
+    records: list[StatsRecord]
+    length_norm: dict[str, Any]
+    quality: dict[str, Any]
+    history: dict[str, Any]
+    did: dict[str, Any]
+    links: dict[str, Any]
+    lang: str
+    timings: dict[str, float]
+    site: Site
+    report: AnalysisReport
+
 
 def analyze_traffic(report: AnalysisReport, site: Site, paths: list[Path],
                     fmt: str | None = None, seed: int | None = None,
-                    progress=None) -> dict[str, Any]:
+                    progress=None) -> TrafficState:
     """Everything the traffic part adds; fills ``report`` and returns the state for the HTML."""
-    from contentkit.analytics.depth import site_hosts
-    from contentkit.analytics.history import diff_in_diff, find_expansions
-    from contentkit.analytics.linkmap import link_map
-
-    t0 = time.perf_counter()
     config = site.config
-    fr = (config.language or "fr").lower().startswith("fr")
-    lang = "fr" if fr else "en"
-    t = catalog(lang)
+    laps = _Laps()
+    inputs = site_inputs(report, site)
+    exports, problems = load_exports(paths, fmt, site_hosts=inputs.hosts or None, progress=progress)
+    laps.lap("import")
+    merged = merge_traffic(inputs.keys, exports, config.root_path, import_problems=problems)
+    laps.lap("merge")
+    outcome = choose_outcome(merged, inputs.keys, inputs.t)
+    rows = article_records(report.articles, merged, inputs, outcome, config.tz)
+    laps.lap("records")
+    ln = length_norm(rows.records, config.length_buckets, inputs.lang,
+                     seed=seed if seed is not None else 20240601, outcome_info=outcome.info)
+    laps.lap("stats")
+    fr = inputs.lang == "fr"
+    attach_article_traffic(report.articles, rows, config.length_buckets, fr)
+    context = history_and_links(report.articles, inputs, merged, config.root, config.root_path)
+    laps.lap("history_links")
+    quality = data_quality(merged, report, fr)
+    fill_report(report, quality, ln, context)
+    return TrafficState(merged=merged, records=rows.records, length_norm=ln, quality=quality,
+                        history=context.history, did=context.did, links=context.links,
+                        lang=inputs.lang, timings=laps.times, site=site, report=report)
+
+
+class _Laps:
+    """Seconds spent in each stage, for the timings of the state."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = now - self._last
+        self._last = now
+
+
+def site_inputs(report: AnalysisReport, site: Site) -> TrafficInputs:
+    config = site.config
+    lang = "fr" if (config.language or "fr").lower().startswith("fr") else "en"
     posts = {a.source: a for a in site.posts}
     keys = []
     for a in report.articles:
@@ -184,105 +278,132 @@ def analyze_traffic(report: AnalysisReport, site: Site, paths: list[Path],
         keys.append(ArticleKey(source=a.source, url=a.url,
                                aliases=tuple(art.aliases) if art else (),
                                published=a.date.date() if a.date else None, title=a.title))
+    htmls = [posts[a.source].html if a.source in posts else "" for a in report.articles]
     hosts = site_hosts(config.base_url, getattr(config.publisher, "url", "") or "")
-    exports, problems = load_exports(paths, fmt, site_hosts=hosts or None, progress=progress)
-    t1 = time.perf_counter()
-    merged = merge_traffic(keys, exports, config.root_path, import_problems=problems)
-    t2 = time.perf_counter()
-    primary = merged.primary
+    return TrafficInputs(lang=lang, t=catalog(lang), keys=keys, htmls=htmls, hosts=hosts)
 
-    # outcome definition, declared once for the whole analysis
+
+def choose_outcome(merged: MergeResult, keys: list[ArticleKey], t: Catalog) -> Outcome:
+    """Views per day in each article's first FIRST_DAYS days when per-day data covers enough
+    articles (MIN_ELIGIBLE), else views (clicks for Search Console) per day live in the window."""
+    primary = merged.primary
     first_days = [_first_days_outcome(merged, i, k.published) for i, k in enumerate(keys)]
-    use_first = merged.daily is not None and sum(1 for o, _ in first_days if o is not None) >= MIN_ELIGIBLE
+    use_first = (merged.daily is not None
+                 and sum(1 for o, _ in first_days if o is not None) >= MIN_ELIGIBLE)
     window = merged.windows.get(primary) if primary else None
     metric = "clicks" if primary == "search_console" else "views"
     if use_first:
         definition = t.t("analysis.traffic.outcome_first_days", days=FIRST_DAYS, min=MIN_DAYS_LIVE)
     else:
         definition = t.t(f"analysis.traffic.outcome_window_{metric}", min=MIN_DAYS_LIVE)
-    outcome_info = {
+    info = {
         "metric": metric, "source": primary, "definition": definition,
         "mode": "first_days" if use_first else "window", "transform": "log1p",
         "window": [window[0].isoformat(), window[1].isoformat()] if window else None,
         "channels": t.t(f"analysis.traffic.channels_{metric}"),
     }
+    return Outcome(first_days=first_days, use_first_days=use_first, window=window, info=info)
 
-    records: list[StatsRecord] = []
-    per_article: list[dict[str, Any]] = []
-    tz = config.tz
-    for i, (a, at) in enumerate(zip(report.articles, merged.articles)):
+
+def article_records(articles: list[ArticleAnalysis], merged: MergeResult, inputs: TrafficInputs,
+                    outcome: Outcome, tz) -> ArticleRecords:
+    """Each article's KPIs, exposure, outcome and, when it cannot take part in the length test,
+    why."""
+    rows = ArticleRecords(records=[], extras=[])
+    primary = merged.primary
+    for i, (a, at) in enumerate(zip(articles, merged.articles)):
+        published = inputs.keys[i].published
         kpis = article_kpis(at, a, primary)
         psm = at.sources.get(primary) if primary else None
-        days_live = psm.days_live if psm else None
-        age = psm.age_days if psm else None
-        if age is None and window and keys[i].published:
-            age = max(0, (window[1] - keys[i].published).days + 1)
-            days_live = max(0, (window[1] - max(window[0], keys[i].published)).days + 1)
-        excluded = None
-        outcome = kpis["views_per_day"]
-        if use_first:
-            outcome = first_days[i][0]
-            if outcome is not None:
-                kpis["views_per_day"] = outcome
-        if keys[i].published is None:
-            excluded = t.t("analysis.traffic.no_date")
-        elif not primary:
-            excluded = t.t("analysis.traffic.no_export")
-        elif window and keys[i].published > window[1]:
-            excluded = t.t("analysis.traffic.after_window")
-        elif use_first and outcome is None:
-            excluded = t.t("analysis.traffic.few_first_days", min=MIN_DAYS_LIVE, days=FIRST_DAYS,
-                           covered=first_days[i][1])
-        elif not use_first and (days_live or 0) < MIN_DAYS_LIVE:
-            excluded = t.t("analysis.traffic.live_days", days=days_live or 0, min=MIN_DAYS_LIVE)
-        elif psm is None:
-            excluded = t.t("analysis.traffic.not_in_primary")
+        days_live, age = _exposure(psm, outcome.window, published)
+        value = kpis["views_per_day"]
+        if outcome.use_first_days:
+            value = outcome.first_days[i][0]
+            if value is not None:
+                kpis["views_per_day"] = value
+        excluded = _exclusion(inputs.t, published, primary, psm, outcome, value,
+                              outcome.first_days[i][1], days_live)
         local = a.date.astimezone(tz) if a.date and a.date.tzinfo else a.date
-        rec = StatsRecord(source=a.source, title=a.title, words=a.words, cluster=a.category,
-                          age_days=age, outcome=outcome if excluded is None else None,
-                          excluded=excluded, kpis=kpis, readability=_readability(a),
-                          depth=float(a.depth.score) if a.depth and a.depth.score is not None else None,
-                          authors=list(a.authors), tags=list(a.tags),
-                          weekday=local.weekday() if local else None,
-                          hour=local.hour if local else None, url=a.url)
-        records.append(rec)
+        rows.records.append(StatsRecord(
+            source=a.source, title=a.title, words=a.words, cluster=a.category, age_days=age,
+            outcome=value if excluded is None else None, excluded=excluded, kpis=kpis,
+            readability=_readability(a),
+            depth=float(a.depth.score) if a.depth and a.depth.score is not None else None,
+            authors=list(a.authors), tags=list(a.tags),
+            weekday=local.weekday() if local else None, hour=local.hour if local else None,
+            url=a.url))
         sources = {s: {"metrics": sm.metrics, "days_live": sm.days_live, "age_days": sm.age_days,
                        "window": [sm.window[0].isoformat(), sm.window[1].isoformat()]
                        if sm.window else None, "paths": sm.paths}
                    for s, sm in at.sources.items()}
-        per_article.append({"kpis": kpis, "days_live": days_live, "age_days": age,
+        rows.extras.append({"kpis": kpis, "days_live": days_live, "age_days": age,
                             "excluded": excluded, "sources": sources, "paths": at.paths})
-    t3 = time.perf_counter()
-    ln = length_norm(records, config.length_buckets, lang,
-                     seed=seed if seed is not None else 20240601, outcome_info=outcome_info)
-    t4 = time.perf_counter()
-    edges = sorted(int(b) for b in config.length_buckets)
-    for a, rec, extra in zip(report.articles, records, per_article):
+    return rows
+
+
+def _exposure(psm, window: tuple[date, date] | None,
+              published: date | None) -> tuple[int | None, int | None]:
+    """(days live, age in days) from the primary source, else from its window."""
+    days_live = psm.days_live if psm else None
+    age = psm.age_days if psm else None
+    if age is None and window and published:
+        age = max(0, (window[1] - published).days + 1)
+        days_live = max(0, (window[1] - max(window[0], published)).days + 1)
+    return days_live, age
+
+
+def _exclusion(t: Catalog, published: date | None, primary: str | None, psm, outcome: Outcome,
+               value: float | None, covered_days: int, days_live: int | None) -> str | None:
+    """Why an article is left out of the length test (None: it takes part)."""
+    if published is None:
+        return t.t("analysis.traffic.no_date")
+    if not primary:
+        return t.t("analysis.traffic.no_export")
+    if outcome.window and published > outcome.window[1]:
+        return t.t("analysis.traffic.after_window")
+    if outcome.use_first_days and value is None:
+        return t.t("analysis.traffic.few_first_days", min=MIN_DAYS_LIVE, days=FIRST_DAYS,
+                   covered=covered_days)
+    if not outcome.use_first_days and (days_live or 0) < MIN_DAYS_LIVE:
+        return t.t("analysis.traffic.live_days", days=days_live or 0, min=MIN_DAYS_LIVE)
+    if psm is None:
+        return t.t("analysis.traffic.not_in_primary")
+    return None
+
+
+def attach_article_traffic(articles: list[ArticleAnalysis], rows: ArticleRecords,
+                           length_buckets, fr: bool) -> None:
+    """Each article's length bucket and eligibility, then its extra as
+    ``ArticleAnalysis.extra["traffic"]`` (the CSV columns and analysis.json)."""
+    edges = sorted(int(b) for b in length_buckets)
+    for a, rec, extra in zip(articles, rows.records, rows.extras):
         b = int(np.searchsorted(edges, a.words, side="right"))
         extra["bucket"] = bucket_edges_label(None if b == 0 else edges[b - 1],
                                              edges[b] if b < len(edges) else None, fr)
         extra["eligible"] = rec.excluded is None and rec.outcome is not None
         a.extra["traffic"] = extra
 
-    history = find_expansions(config.root, [(a.source, a.lang) for a in report.articles])
-    did = diff_in_diff(history, [a.source for a in report.articles],
-                       [a.category for a in report.articles], [k.published for k in keys],
-                       merged.daily, merged.daily_start, merged.daily_days)
-    links = link_map(keys, [posts[a.source].html if a.source in posts else "" for a in report.articles],
-                     [a.category for a in report.articles], config.root_path)
-    t5 = time.perf_counter()
 
-    quality = data_quality(merged, report, fr)
+def history_and_links(articles: list[ArticleAnalysis], inputs: TrafficInputs, merged: MergeResult,
+                      root: Path, root_path: str) -> HistoryAndLinks:
+    categories = [a.category for a in articles]
+    history = find_expansions(root, [(a.source, a.lang) for a in articles])
+    did = diff_in_diff(history, [a.source for a in articles], categories,
+                       [k.published for k in inputs.keys],
+                       merged.daily, merged.daily_start, merged.daily_days)
+    links = link_map(inputs.keys, inputs.htmls, categories, root_path)
+    return HistoryAndLinks(history=history, did=did, links=links)
+
+
+def fill_report(report: AnalysisReport, quality: dict[str, Any], ln: dict[str, Any],
+                context: HistoryAndLinks) -> None:
+    """The site-level parts of analysis.json."""
     report.extra["traffic"] = quality
     report.extra["length_norm"] = ln
-    report.extra["expansions"] = {"history": {k: v for k, v in history.items() if k != "articles"},
-                                  "diff_in_diff": did}
-    report.extra["internal_links"] = {k: v for k, v in links.items() if k != "edges"}
-    timings = {"import": t1 - t0, "merge": t2 - t1, "records": t3 - t2, "stats": t4 - t3,
-               "history_links": t5 - t4}
-    return {"merged": merged, "records": records, "length_norm": ln, "quality": quality,
-            "history": history, "did": did, "links": links, "lang": lang,
-            "timings": timings, "site": site, "report": report}
+    report.extra["expansions"] = {"history": {k: v for k, v in context.history.items()
+                                              if k != "articles"},
+                                  "diff_in_diff": context.did}
+    report.extra["internal_links"] = {k: v for k, v in context.links.items() if k != "edges"}
 
 
 def data_quality(merged: MergeResult, report: AnalysisReport, fr: bool) -> dict[str, Any]:
@@ -335,7 +456,7 @@ def _src_metric(source: str, metric: str):
     return lambda a: ((_t(a).get("sources") or {}).get(source) or {}).get("metrics", {}).get(metric)
 
 
-def columns(state: dict[str, Any]) -> list[Column]:
+def columns(state: TrafficState) -> list[Column]:
     primary = state["merged"].primary
     cols = [Column("bucket", lambda a: _t(a).get("bucket")),
             Column("days_live", lambda a: _t(a).get("days_live")),
@@ -375,14 +496,12 @@ def after_outputs(report: AnalysisReport, site: Site, options: dict[str, Any], o
     state = options.get(STATE_KEY)
     if state is None:
         return []
-    from contentkit.analytics.report import write_report
-
     path = write_report(state, Path(out_dir) / REPORT_NAME)
     print_verdict(state, console)
     return [path]
 
 
-def print_verdict(state: dict[str, Any], console) -> None:
+def print_verdict(state: TrafficState, console) -> None:
     ln = state["length_norm"]
     q = state["quality"]
     t = catalog(state["lang"])
