@@ -488,15 +488,12 @@ def test_panel_hook_is_pluggable(preview):
     assert seen == ["content/posts/2024/post-1.md"]
 
 
-def test_default_panel_with_and_without_the_readability_module(preview, monkeypatch):
+def test_default_panel_uses_the_readability_module(preview):
     srv, *_ = preview()
     article = srv._documents["2024/post-0/index.html"]
     html = inject.default_panel_for(article)
     assert "Lisibilité" in html and "trop court pour un score" in html  # a 30-word test post
     assert "Phrases longues" in html
-    monkeypatch.setitem(sys.modules, "contentkit.analytics.readability", None)  # import now fails
-    basic = inject.default_panel_for(article)
-    assert 'id="ck-panel"' in basic and "Mots" in basic and "Repères" not in basic
 
 
 def test_injected_json_cannot_break_out_of_script():

@@ -473,8 +473,7 @@ class PreviewServer:
                 try:
                     panel = self.panel_for(article) or ""
                 except Exception as exc:  # noqa: BLE001 - the panel never breaks the page
-                    panel = inject.panel_html(f"<p>{inject.escape(type(exc).__name__)}: {inject.escape(str(exc))}</p>",
-                                              lang)
+                    panel = inject.failed_panel_html(exc, lang)
                 self._panels[key] = panel
         return inject.client_snippet(build, lang, failed_problems=failed, error_page=error_page, panel=panel)
 
