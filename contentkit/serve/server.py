@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from ..model import BuildOptions
+from ..build import BuildState, build_site
 from ..errors import BuildFailed, Problem
+from ..model import BuildOptions
+from ..render.env import static_dirs, template_dirs, theme_dir
 from . import inject
 from .watcher import Watcher
 
@@ -186,8 +188,6 @@ class PreviewServer:
                  reporter: Reporter | None = None, debounce: float | None = None,
                  output: Path | None = None, options: BuildOptions | None = None, search: bool = False,
                  verbose: bool = False):
-        from ..build import BuildState
-
         self.root = Path(root).resolve()
         self.host = host
         self.requested_port = port
@@ -286,7 +286,6 @@ class PreviewServer:
         if self.site is None:
             dirs = [self.root / "content", self.root / "templates", self.root / "static"]
         else:
-            from ..render.env import static_dirs, template_dirs, theme_dir
             config = self.site.config
             dirs = [config.content_dir, *template_dirs(config), *static_dirs(config), self.root / "i18n"]
             try:
@@ -324,8 +323,6 @@ class PreviewServer:
 
     def rebuild(self, changed: set[Path] | None) -> BuildOutcome:
         """One build; then tell the browsers. Never raises for content or template errors."""
-        from ..build import build_site
-
         with self._build_lock:
             self._idle.clear()
             started = time.perf_counter()
