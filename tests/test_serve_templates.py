@@ -196,7 +196,8 @@ def test_panel_is_french_for_a_french_site(served):
 def test_panel_is_english_for_an_english_site(served):
     panel = _panel(served, "en", "/2024/long/")
     assert panel.get("lang") == "en" and panel.get("aria-label") == "Editorial feedback"
-    assert panel.find(".//summary").text_content().startswith("Editorial feedback · ")
+    summary = panel.find(".//summary").text_content()
+    assert re.fullmatch(r"Editorial feedback · \d+,\d{3} words", summary), summary  # 1,441 as in the table
     assert [h.text_content() for h in panel.iter("h3")] == ["Conventions", "Hints", "Measures"]
     rows = {tr.findtext("th"): tr.findtext("td") for tr in panel.iter("tr")}
     assert "Flesch reading ease" in rows and "." in rows["Flesch reading ease"]

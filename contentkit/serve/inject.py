@@ -179,5 +179,4 @@ def default_panel_for(article) -> str:
         checks=checks,
         hints=readability.editorial_hints(m, article.lang, extra=_seo_hints(article, L)),
         measures=[(label, _fmt(value, lang)) for label, value in measures])
-    words = f"{m.words:,}".replace(",", "\u202f") + " " + L["words_unit"]
-    return panel_html(body, article.lang, words)
+    return panel_html(body, article.lang, f"{_fmt(m.words, lang)} {L['words_unit']}")
