@@ -1,32 +1,183 @@
-"""Shared fixtures: small sites written inside the test, built with the real pipeline."""
+"""Shared fixtures: small sites written inside the test, built with the real pipeline.
+
+One factory writes every test site, so that they all mean the same thing:
+
+    site = make_site({"content/posts/x.md": "..."})      # or make_site() for an empty site
+    site.config(per_page=2)                             # contentkit.yml = DEFAULT_CONFIG + keys
+    site.post("x", title="Un titre", date="2026-01-10", tags=["a"], body="Texte.")
+    site.author("alice", "Alice Durand")                # content/authors/alice.yml
+    result = site.build(now=NOW, use_cache=False)       # contentkit.build.build_site -> BuildResult
+    doc = site.html("/2026/un-titre/")                  # lxml root of site/2026/un-titre/index.html
+
+* Text written with `write` (and the `files` of `make_site`) is dedented and its leading newlines
+  dropped, so a test can indent a file inside a triple-quoted string; bytes are written as they are.
+* Front matter, author profiles and keyed configs are serialised with `yaml.safe_dump`, so quoting
+  is always right. A `date` given as a string is written as an author types it (`2026-01-10` is a
+  YAML date, `2026-01-10 09:00` stays text).
+* `build` and `load` take the same defaults as `build_site` / `load_site` (`contentkit build`:
+  cache on, output in `<root>/site`); `now` defaults to the `now` given to `make_site`.
+"""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 import textwrap
+from datetime import date as Date, datetime
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
+import yaml
+
+from contentkit.build import BuildResult, build_site, load_site
+from contentkit.errors import ProblemLog
+from contentkit.model import BuildOptions, Site
 
 REPO = Path(__file__).resolve().parent.parent
 
+DEFAULT_CONFIG: dict[str, Any] = {"title": "Carnet de test", "base_url": "https://blog.example.com/",
+                                  "language": "fr", "timezone": "Europe/Paris", "per_page": 10}
 
-def write_site(root: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
-    """Create a site folder: {relative path: text or bytes}. Text is dedented."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "contentkit.yml").write_text(
-        config if config is not None else
-        'title: "Carnet de test"\nbase_url: "https://blog.example.com/"\nlanguage: fr\n'
-        "timezone: Europe/Paris\nper_page: 10\n", encoding="utf-8")
-    for rel, content in files.items():
-        path = root / rel
+
+def dump_yaml(data: dict) -> str:
+    """Block mappings, flow lists (`tags: [a, b]`), no line wrapping, keys in the order given."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                          width=1 << 16)
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return yaml.safe_load(value)  # as typed after `date: ` in a file
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if not value.second else value
+    return value
+
+
+class SiteFactory:
+    """A site folder written by a test. `root` holds the sources; `out` is the last output folder."""
+
+    def __init__(self, root: Path, files: dict[str, str | bytes] | None = None,
+                 config: str | dict | None = None, now: datetime | None = None) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.now = now
+        self.out = self.root / "site"
+        if isinstance(config, str):
+            self.config(config)
+        else:
+            self.config(**(config or {}))
+        for rel, content in (files or {}).items():
+            self.write(rel, content)
+
+    def __repr__(self) -> str:
+        return f"SiteFactory({str(self.root)!r})"
+
+    # Transitional: a factory still reads as its root folder for callers written when make_site
+    # returned a Path (removed once every module uses `.root`).
+    def __fspath__(self) -> str:
+        return str(self.root)
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+    def __truediv__(self, other: str) -> Path:
+        return self.root / other
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.__dict__["root"], name)
+
+    # Writing ----------------------------------------------------------------------------------
+    def write(self, rel: str, content: str | bytes) -> Path:
+        """Write a file under the root (text dedented, leading newlines dropped; bytes as is)."""
+        path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
+        return path
+
+    def config(self, text: str | None = None, **keys: Any) -> SiteFactory:
+        """contentkit.yml: `text` as written, or DEFAULT_CONFIG updated with `keys` (None drops one)."""
+        if text is not None:
+            if keys:
+                raise TypeError("config(): give a text or keys, not both")
+            self.write("contentkit.yml", text)
+        else:
+            data = {**DEFAULT_CONFIG, **keys}
+            self.write("contentkit.yml", dump_yaml({k: v for k, v in data.items() if v is not None}))
+        return self
+
+    @staticmethod
+    def document(front: dict[str, Any], body: str = "") -> str:
+        """A Markdown file: YAML front matter (None values left out), then the body."""
+        front = {k: _date_value(v) if k == "date" else v for k, v in front.items() if v is not None}
+        body = textwrap.dedent(body).lstrip("\n")
+        return f"---\n{dump_yaml(front)}---\n{body}" + ("" if not body or body.endswith("\n") else "\n")
+
+    def post(self, name: str, title: str | None = None, date: str | Date | None = None, body: str = "",
+             **front: Any) -> Path:
+        """content/posts/<name>.md (or `name` itself when it ends in .md); front matter in the
+        order title, date, then the keywords given."""
+        rel = name if name.endswith(".md") else f"content/posts/{name}.md"
+        return self.write(rel, self.document({"title": title, "date": date, **front}, body))
+
+    def page(self, name: str, title: str | None = None, body: str = "", **front: Any) -> Path:
+        """content/pages/<name>.md (or `name` itself when it ends in .md)."""
+        rel = name if name.endswith(".md") else f"content/pages/{name}.md"
+        return self.write(rel, self.document({"title": title, **front}, body))
+
+    def author(self, ident: str, name: str, role: str = "staff", **fields: Any) -> Path:
+        """content/authors/<ident>.yml."""
+        return self.write(f"content/authors/{ident}.yml", dump_yaml({"name": name, "role": role, **fields}))
+
+    # Building ---------------------------------------------------------------------------------
+    def options(self, now: datetime | None = None, drafts: bool = False, future: bool = False,
+                preview: bool = False) -> BuildOptions:
+        return BuildOptions(drafts=drafts, future=future, preview=preview, now=now or self.now)
+
+    def build(self, out: Path | str | None = None, *, now: datetime | None = None, drafts: bool = False,
+              future: bool = False, preview: bool = False, **kwargs: Any) -> BuildResult:
+        """build_site(root, out, BuildOptions(...), **kwargs): use_cache, workers, state,
+        extensions and config overrides as build_site takes them. Raises BuildFailed."""
+        if out is not None:
+            self.out = Path(out)
+        return build_site(self.root, self.out, self.options(now, drafts, future, preview), **kwargs)
+
+    def load(self, *, now: datetime | None = None, drafts: bool = False, future: bool = False,
+             preview: bool = False, log: ProblemLog | None = None, **kwargs: Any) -> Site:
+        """load_site(root, BuildOptions(...), log, **kwargs): the content model, nothing written."""
+        return load_site(self.root, self.options(now, drafts, future, preview), log, **kwargs)
+
+    # Reading ----------------------------------------------------------------------------------
+    def read(self, rel: str) -> str:
+        """A source file's text."""
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def output(self, url: str, out: Path | str | None = None) -> Path:
+        """The output file for a URL or a relative path: "/2026/x/" -> <out>/2026/x/index.html."""
+        rel = url.lstrip("/")
+        if not rel or rel.endswith("/"):
+            rel += "index.html"
+        return Path(out if out is not None else self.out) / rel
+
+    def html(self, url: str = "/", out: Path | str | None = None):
+        """The lxml root element of a built page."""
+        return lxml.html.parse(str(self.output(url, out))).getroot()
+
+    def snapshot(self, out: Path | str | None = None) -> dict[str, bytes]:
+        """Every output file's bytes, by relative path."""
+        out = Path(out if out is not None else self.out)
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def write_site(root: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
+    """The factory's folder for callers that want only the path (module-scoped fixtures)."""
+    return SiteFactory(root, files, config).root
 
 
 def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
@@ -37,6 +188,14 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
 
 @pytest.fixture
 def make_site(tmp_path):
-    def make(files: dict[str, str | bytes], config: str | None = None, name: str = "site-src") -> Path:
-        return write_site(tmp_path / name, files, config)
+    """make_site(files=None, config=None, name="site-src", now=None) -> SiteFactory in tmp_path."""
+    def make(files: dict[str, str | bytes] | None = None, config: str | dict | None = None,
+             name: str = "site-src", now: datetime | None = None) -> SiteFactory:
+        return SiteFactory(tmp_path / name, files, config, now)
     return make
+
+
+@pytest.fixture
+def site(make_site) -> SiteFactory:
+    """An empty site with the default config."""
+    return make_site()

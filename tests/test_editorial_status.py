@@ -7,32 +7,33 @@ from datetime import datetime, timezone
 from click.testing import CliRunner
 from lxml import html
 
-from contentkit.model import BuildOptions
-from contentkit.build import build_site
 from contentkit.cli import main
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)  # 10:00 in Paris
 
 
-def post(title, date, extra=""):
-    return f"---\ntitle: \"{title}\"\ndate: {date}\nauthors: [alice]\n{extra}---\nTexte de « {title} ».\n"
-
-
-FILES = {
-    "content/authors/alice.yml": "name: Alice Durand\nrole: staff\n",
-    "content/authors/bob.yml": "name: Bob Relecteur\nrole: staff\n",
-    "content/posts/idee.md": post("Une idée", "2026-07-01", "status: idea\n"),
-    "content/posts/brouillon.md": post("Un brouillon", "2026-05-20", "draft: true\n"),
-    "content/posts/relecture.md": post("En relecture", "2026-05-21", "status: review\nreviewers: [bob]\n"),
-    "content/posts/relecture-seule.md": post("Relecture sans relecteur", "2026-05-22", "status: review\n"),
-    "content/posts/valide.md": post("Validé", "2026-05-23", "status: approved\napproved_by: bob\n"),
-    "content/posts/programme.md": post("Programmé", "2026-06-15 09:00",
-                                       "status: scheduled\napproved_by: bob\n"),
-    "content/posts/futur.md": post("Publié mais futur", "2026-06-03 07:30"),
-    "content/posts/passe-programme.md": post("Programmé et paru", "2026-05-10",
-                                             "status: scheduled\napproved_by: bob\n"),
-    "content/posts/publie.md": post("Publié", "2026-05-01"),
+POSTS = {  # name: (title, date, other front matter)
+    "idee": ("Une idée", "2026-07-01", {"status": "idea"}),
+    "brouillon": ("Un brouillon", "2026-05-20", {"draft": True}),
+    "relecture": ("En relecture", "2026-05-21", {"status": "review", "reviewers": ["bob"]}),
+    "relecture-seule": ("Relecture sans relecteur", "2026-05-22", {"status": "review"}),
+    "valide": ("Validé", "2026-05-23", {"status": "approved", "approved_by": "bob"}),
+    "programme": ("Programmé", "2026-06-15 09:00", {"status": "scheduled", "approved_by": "bob"}),
+    "futur": ("Publié mais futur", "2026-06-03 07:30", {}),
+    "passe-programme": ("Programmé et paru", "2026-05-10", {"status": "scheduled", "approved_by": "bob"}),
+    "publie": ("Publié", "2026-05-01", {}),
 }
+
+
+def editorial_site(make_site):
+    site = make_site(now=NOW)
+    site.author("alice", "Alice Durand")
+    site.author("bob", "Bob Relecteur")
+    for name, (title, date, front) in POSTS.items():
+        site.post(name, title, date, authors=["alice"], **front, body=f"Texte de « {title} ».")
+    return site
+
+
 STATES = {"Une idée": "idea", "Un brouillon": "writing", "En relecture": "review",
           "Relecture sans relecteur": "review", "Validé": "approved", "Programmé": "scheduled",
           "Publié mais futur": "future"}
@@ -50,10 +51,10 @@ def card_titles(doc) -> list[str]:
     return [text(a) for a in doc.xpath("//h2[@class='card-title']/a")]
 
 
-def test_build_shows_only_live_posts(make_site, tmp_path):
-    root = make_site(FILES)
-    out = tmp_path / "out"
-    result = build_site(root, out, BuildOptions(now=NOW), use_cache=False)
+def test_build_shows_only_live_posts(make_site):
+    site = editorial_site(make_site)
+    result = site.build(use_cache=False)
+    out = site.out
     assert sorted(a.title for a in result.site.posts) == ["Programmé et paru", "Publié"]
     home = parse(out / "index.html")
     assert card_titles(home) == ["Programmé et paru", "Publié"]
@@ -64,12 +65,12 @@ def test_build_shows_only_live_posts(make_site, tmp_path):
     assert not (out / "2026/une-idee").exists() and not (out / "2026/programme").exists()
 
 
-def test_preview_shows_every_state_with_a_badge(make_site, tmp_path):
-    root = make_site(FILES)
-    out = tmp_path / "preview"
-    build_site(root, out, BuildOptions(now=NOW, preview=True), use_cache=False)
+def test_preview_shows_every_state_with_a_badge(make_site):
+    site = editorial_site(make_site)
+    site.build(preview=True, use_cache=False)
+    out = site.out
     home = parse(out / "index.html")
-    assert len(card_titles(home)) == len(FILES) - 2
+    assert len(card_titles(home)) == len(POSTS)
     for card in home.xpath("//article[@class='card']"):
         title = text(card.xpath(".//h2/a")[0])
         badges = card.xpath(".//span[contains(@class,'badge')]")
@@ -96,7 +97,7 @@ def run_status(root, *args):
 
 
 def test_status_json(make_site):
-    root = make_site(FILES)
+    root = editorial_site(make_site).root
     result = run_status(root, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -118,7 +119,7 @@ def test_status_json(make_site):
 
 
 def test_status_table(make_site):
-    root = make_site(FILES)
+    root = editorial_site(make_site).root
     result = CliRunner().invoke(main, ["status", "--root", str(root), "--now", "2026-06-01 10:00"],
                                 terminal_width=200, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -131,9 +132,10 @@ def test_status_table(make_site):
 
 
 def test_status_reports_scheduled_without_approval(make_site):
-    files = dict(FILES)
-    files["content/posts/sans-validation.md"] = post("Sans validation", "2026-07-01", "status: scheduled\n")
-    root = make_site(files)
+    site = editorial_site(make_site)
+    site.post("sans-validation", "Sans validation", "2026-07-01", authors=["alice"], status="scheduled",
+              body="Texte de « Sans validation ».")
+    root = site.root
     result = run_status(root, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
