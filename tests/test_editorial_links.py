@@ -5,15 +5,11 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
-from lxml import html
 
-from contentkit.model import BuildOptions
-from contentkit.build import build_site
 from contentkit.editorial.links import outbound_links
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-BASE_CONFIG = ('title: "Carnet"\nbase_url: "https://blog.example.com/"\nlanguage: fr\n'
-               "timezone: Europe/Paris\n")
+CONFIG = {"title": "Carnet", "per_page": None}  # the default config, without per_page
 
 FILES = {
     "content/authors/alice.yml": "name: Alice Durand\nrole: staff\n",
@@ -41,28 +37,16 @@ def query(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def build(make_site, tmp_path, config: str):
-    root = make_site(FILES, config=BASE_CONFIG + config)
-    out = tmp_path / "out"
-    build_site(root, out, BuildOptions(now=NOW), use_cache=False)
-    return out
+FEED_CONFIG = {"feed_link_params": {
+    "utm_source": "{format}", "utm_medium": "feed", "utm_campaign": "{feed}",
+    "feeds": {"home": {"utm_campaign": "blog"}, "author": {"utm_medium": "author-feed"},
+              "category/infrastructure": False, "tag/cloud": {"utm_medium": None}}}}
 
 
-FEED_CONFIG = """
-feed_link_params:
-  utm_source: "{format}"
-  utm_medium: feed
-  utm_campaign: "{feed}"
-  feeds:
-    home: {utm_campaign: blog}
-    author: {utm_medium: author-feed}
-    category/infrastructure: false
-    tag/cloud: {utm_medium: null}
-"""
-
-
-def test_utm_parameters_on_feed_links(make_site, tmp_path):
-    out = build(make_site, tmp_path, FEED_CONFIG)
+def test_utm_parameters_on_feed_links(make_site):
+    site = make_site(FILES, {**CONFIG, **FEED_CONFIG}, now=NOW)
+    site.build(use_cache=False)
+    out = site.out
     url = "https://blog.example.com/2026/un-article-sur-le-cloud/"
 
     home = feedparser.parse((out / "atom.xml").read_bytes())
@@ -86,20 +70,22 @@ def test_utm_parameters_on_feed_links(make_site, tmp_path):
     assert category.entries[0].link == url
 
     # Pages of the site itself never carry them.
-    page = html.parse(str(out / "index.html")).getroot()
+    page = site.html("/")
     assert not [h for h in page.xpath("//a/@href") if "utm_" in h and "ami.example.org" not in h]
 
 
-def test_no_feed_parameters_by_default(make_site, tmp_path):
-    out = build(make_site, tmp_path, "")
-    entry = feedparser.parse((out / "atom.xml").read_bytes()).entries[0]
+def test_no_feed_parameters_by_default(make_site):
+    site = make_site(FILES, CONFIG, now=NOW)
+    site.build(use_cache=False)
+    entry = feedparser.parse(site.output("atom.xml").read_bytes()).entries[0]
     assert entry.link == "https://blog.example.com/2026/un-article-sur-le-cloud/"
 
 
-def test_outbound_rel_and_params_in_article_html(make_site, tmp_path):
-    out = build(make_site, tmp_path, 'outbound_rel: "noopener nofollow"\n'
-                                     "outbound_link_params: {utm_source: carnet, utm_medium: referral}\n")
-    doc = html.parse(str(out / "2026/un-article-sur-le-cloud/index.html")).getroot()
+def test_outbound_rel_and_params_in_article_html(make_site):
+    site = make_site(FILES, {**CONFIG, "outbound_rel": "noopener nofollow",
+                             "outbound_link_params": {"utm_source": "carnet", "utm_medium": "referral"}}, now=NOW)
+    site.build(use_cache=False)
+    doc = site.html("/2026/un-article-sur-le-cloud/")
     body = doc.xpath("//div[@class='post-body']")[0]
     links = {a.text_content(): a for a in body.xpath(".//a")}
     anssi = links["l’ANSSI"]
@@ -115,7 +101,7 @@ def test_outbound_rel_and_params_in_article_html(make_site, tmp_path):
     assert '<a href="https://code.example.com/">' in code  # code samples are left alone
     # Links the theme prints (menu, tags, authors) are not article HTML; excerpts on lists are.
     assert not doc.xpath("//header//a[@rel='noopener nofollow']")
-    home = html.parse(str(out / "index.html")).getroot()
+    home = site.html("/")
     [excerpt_link] = home.xpath("//div[@class='card-excerpt']//a[starts-with(@href, 'https://cyber.gouv.fr/')]")
     assert excerpt_link.get("rel") == "noopener nofollow"
 

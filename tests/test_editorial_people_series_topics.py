@@ -4,11 +4,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from lxml import html
-
-from contentkit.model import BuildOptions
-from contentkit.build import build_site
-
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
 PEOPLE = {
@@ -36,23 +31,12 @@ PEOPLE = {
 }
 
 
-def parse(path):
-    return html.parse(str(path)).getroot()
-
-
 def text(el) -> str:
     return " ".join(el.text_content().split())
 
 
 def jsonld(doc) -> list[dict]:
     return [json.loads(s.text) for s in doc.xpath("//script[@type='application/ld+json']")]
-
-
-def build(make_site, tmp_path, files):
-    root = make_site({**PEOPLE, **files})
-    out = tmp_path / "out"
-    result = build_site(root, out, BuildOptions(now=NOW), use_cache=False)
-    return out, result
 
 
 # People ------------------------------------------------------------------------------------------------
@@ -85,9 +69,10 @@ POSTS = {
 }
 
 
-def test_interviewees_are_shown_apart_from_authors(make_site, tmp_path):
-    out, result = build(make_site, tmp_path, POSTS)
-    doc = parse(out / "2026/le-dernier-kilometre-en-2026/index.html")
+def test_interviewees_are_shown_apart_from_authors(make_site):
+    site = make_site({**PEOPLE, **POSTS}, now=NOW)
+    result = site.build(use_cache=False)
+    doc = site.html("/2026/le-dernier-kilometre-en-2026/")
     [label] = doc.xpath("//p[@class='interview-label']")
     assert text(label).startswith("Entretien avec Inès Leroy (Directrice logistique, Transports Ouest)")
     assert label.xpath(".//a[@href='/authors/ines/']")
@@ -97,15 +82,16 @@ def test_interviewees_are_shown_apart_from_authors(make_site, tmp_path):
     assert [p["name"] for p in article["author"]] == ["Alice Durand"]
     assert [p["name"] for p in article["mentions"]] == ["Inès Leroy"]
     # The interviewee's profile lists the interview; she is not an author of it.
-    profile = parse(out / "authors/ines/index.html")
+    profile = site.html("/authors/ines/")
     assert profile.xpath("//section//a[@href='/2026/le-dernier-kilometre-en-2026/']")
-    site = result.site
-    assert site.authors["ines"].interviews and not site.authors["ines"].articles
+    ines = result.site.authors["ines"]
+    assert ines.interviews and not ines.articles
 
 
-def test_guest_profile_and_team_page(make_site, tmp_path):
-    out, _ = build(make_site, tmp_path, POSTS)
-    profile = parse(out / "authors/gilles/index.html")
+def test_guest_profile_and_team_page(make_site):
+    site = make_site({**PEOPLE, **POSTS}, now=NOW)
+    site.build(use_cache=False)
+    profile = site.html("/authors/gilles/")
     assert "DSI, ACME Industrie" in text(profile.xpath("//p[@class='role']")[0])
     assert "Tribune libre" in text(profile.xpath("//p[contains(@class,'badge-role')]")[0])
     [link] = profile.xpath("//ul[@class='links']//a")
@@ -114,18 +100,19 @@ def test_guest_profile_and_team_page(make_site, tmp_path):
     assert person["sameAs"] == ["https://acme.example/"]
     assert person["worksFor"]["name"] == "ACME Industrie"
 
-    team = parse(out / "authors/index.html")
+    team = site.html("/authors/")
     staff = [text(a) for a in team.xpath("//ul[@class='team']//h2/a")]
     guests = [text(a) for a in team.xpath("//ul[@class='guests']/li/a")]
     assert staff == ["Alice Durand"]  # Bruno is hidden from the team page, and is no guest
     assert guests == ["Gilles Martin", "Inès Leroy"]
     assert "Bruno" not in text(team.xpath("//main")[0])
-    assert (out / "authors/bruno/index.html").is_file()  # his articles keep their author page
+    assert site.output("/authors/bruno/").is_file()  # his articles keep their author page
 
 
-def test_person_json_ld_same_as_for_staff(make_site, tmp_path):
-    out, _ = build(make_site, tmp_path, POSTS)
-    doc = parse(out / "authors/alice/index.html")
+def test_person_json_ld_same_as_for_staff(make_site):
+    site = make_site({**PEOPLE, **POSTS}, now=NOW)
+    site.build(use_cache=False)
+    doc = site.html("/authors/alice/")
     [person] = [d["mainEntity"] for d in jsonld(doc) if d["@type"] == "ProfilePage"]
     assert person["sameAs"] == ["https://www.linkedin.com/in/alice-example"]
     assert person["url"] == "https://blog.example.com/authors/alice/"
@@ -153,12 +140,13 @@ SERIES = {
 }
 
 
-def test_series_order_label_and_next_previous(make_site, tmp_path):
-    out, result = build(make_site, tmp_path, SERIES)
+def test_series_order_label_and_next_previous(make_site):
+    site = make_site({**PEOPLE, **SERIES}, now=NOW)
+    result = site.build(use_cache=False)
     parts = [a.title for a in result.site.posts[0].series_parts]
     assert parts == ["Les bases du cloud souverain", "Choisir son hébergeur", "Migrer sans casse"]
 
-    doc = parse(out / "2026/choisir-son-hebergeur/index.html")
+    doc = site.html("/2026/choisir-son-hebergeur/")
     assert text(doc.xpath("//p[@class='series-label']")[0]) == "Série « Cloud souverain », partie 2 sur 3"
     [nav] = doc.xpath("//nav[@class='series']")
     assert [text(li) for li in nav.xpath(".//ol/li")] == parts
@@ -168,20 +156,21 @@ def test_series_order_label_and_next_previous(make_site, tmp_path):
     assert prev.get("href") == "/2026/les-bases-du-cloud-souverain/" and "Partie 1" in text(prev)
     assert nxt.get("href") == "/2026/migrer-sans-casse/" and "Partie 3" in text(nxt)
 
-    first = parse(out / "2026/les-bases-du-cloud-souverain/index.html")
+    first = site.html("/2026/les-bases-du-cloud-souverain/")
     assert not first.xpath("//a[@class='series-prev']")
     assert first.xpath("//a[@class='series-next']/@href") == ["/2026/choisir-son-hebergeur/"]
-    last = parse(out / "2026/migrer-sans-casse/index.html")
+    last = site.html("/2026/migrer-sans-casse/")
     assert last.xpath("//a[@class='series-prev']/@href") == ["/2026/choisir-son-hebergeur/"]
     assert not last.xpath("//a[@class='series-next']")
 
 
-def test_series_counts_only_published_parts(make_site, tmp_path):
+def test_series_counts_only_published_parts(make_site):
     files = dict(SERIES)
     files["content/posts/s3.md"] = files["content/posts/s3.md"].replace(
         "date: 2026-01-12", "date: 2026-09-01\n        status: scheduled\n        approved_by: alice")
-    out, _ = build(make_site, tmp_path, files)
-    doc = parse(out / "2026/choisir-son-hebergeur/index.html")
+    site = make_site({**PEOPLE, **files}, now=NOW)
+    site.build(use_cache=False)
+    doc = site.html("/2026/choisir-son-hebergeur/")
     assert text(doc.xpath("//p[@class='series-label']")[0]).endswith("partie 2 sur 2")
     assert not doc.xpath("//a[@class='series-next']")
 
@@ -216,9 +205,10 @@ TOPIC = {
 }
 
 
-def test_topic_hub_is_the_pillar_page_of_its_tag(make_site, tmp_path):
-    out, result = build(make_site, tmp_path, TOPIC)
-    hub = parse(out / "tags/cloud/index.html")
+def test_topic_hub_is_the_pillar_page_of_its_tag(make_site):
+    site = make_site({**PEOPLE, **TOPIC}, now=NOW)
+    result = site.build(use_cache=False)
+    hub = site.html("/tags/cloud/")
     assert text(hub.xpath("//h1")[0]) == "Le cloud, notre dossier"
     intro = hub.xpath("//div[@class='topic-intro']")[0]
     assert intro.xpath(".//strong") and "par où commencer" in text(intro)
@@ -226,16 +216,18 @@ def test_topic_hub_is_the_pillar_page_of_its_tag(make_site, tmp_path):
         "Second article cloud", "Premier article cloud"]
     assert hub.xpath("//meta[@name='description']/@content") == ["Tout ce que nous avons écrit sur le cloud."]
     for slug in ("premier-article-cloud", "second-article-cloud"):
-        doc = parse(out / f"2026/{slug}/index.html")
+        doc = site.html(f"/2026/{slug}/")
         [link] = doc.xpath("//p[@class='topic-link']/a")
         assert link.get("href") == "/tags/cloud/" and text(link) == "Le cloud, notre dossier"
     # A tag without a hub has a plain listing and no back link.
-    assert not parse(out / "tags/securite/index.html").xpath("//div[@class='topic-intro']")
-    assert not (out / "topics").exists()
+    assert not site.html("/tags/securite/").xpath("//div[@class='topic-intro']")
+    assert not (site.out / "topics").exists()
 
 
-def test_topic_hub_matching_nothing_is_a_warning(make_site, tmp_path):
+def test_topic_hub_matching_nothing_is_a_warning(make_site):
     files = dict(TOPIC)
     files["content/topics/ia.md"] = "---\ntitle: L'IA\n---\nIntro.\n"
-    _, result = build(make_site, tmp_path, files)
-    assert any(p.file == "content/topics/ia.md" and "matches no tag" in p.message for p in result.warnings)
+    site = make_site({**PEOPLE, **files}, now=NOW)
+    result = site.build(use_cache=False)
+    assert any(p.file == "content/topics/ia.md" and "matches no tag" in p.in_language("en").message
+               for p in result.warnings)
