@@ -14,7 +14,6 @@ problems before anything is written. `contentkit serve` calls the same `build_si
 from __future__ import annotations
 
 import concurrent.futures  # ProcessPoolExecutor: its module is loaded on first use (parallel renders)
-import dataclasses
 import gc
 import inspect
 import json
@@ -39,8 +38,8 @@ from .extensions import Extensions, installed_extensions
 from .forking import can_fork
 from .model import Site, fingerprint
 from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel, write_atomic
-from .render.env import fingerprint_files, load_strings, make_environment, template_dirs, template_error
-from .render.pages import Planner
+from .render.env import load_strings, make_environment, template_error
+from .render.pages import Planner, site_wide_inputs
 
 MARKER_DIR = ".contentkit"
 MARKER = f"{MARKER_DIR}/build.json"
@@ -277,14 +276,7 @@ def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResu
         problem = exc.problem if isinstance(exc, ContentError) else template_error(exc, config).problem
         log.add(problem)
         raise BuildFailed(log.problems) from None
-    site_sig = fingerprint(
-        __version__, sorted((f.name, repr(getattr(config, f.name))) for f in dataclasses.fields(config)),
-        fingerprint_files(template_dirs(config)), sorted(strings.items()), options.preview, options.drafts,
-        options.future, [(c.slug, c.name) for c in site.categories.sorted_terms()],
-        [(p.url, p.title) for p in site.pages], [(t.slug, t.name) for t in site.tags.sorted_terms()[:12]],
-        [(a.id, a.name) for a in site.authors.values()], bool(site.posts),
-        env.globals.get("events_page"),  # the menu links to the events page when there is one
-        env.globals.get("search_page"))  # the header has a search form when search is on
+    site_sig = fingerprint(list(site_wide_inputs(site, env, strings).items()))  # what every page shows
     timings["plan"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

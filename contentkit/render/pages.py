@@ -6,6 +6,7 @@ written. That is the dependency tracking behind incremental builds and the previ
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import partial
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from typing import Callable
 
 import jinja2
 
+from .. import __version__
 from ..urls import output_path
 from ..model import Article, Site, event_phase
-from .env import PartialMemo, static_dirs
+from .env import PartialMemo, fingerprint_files, static_dirs, template_dirs
 from .feeds import build_feed
 from .seo import Fields, page_meta, robots_txt, sitemap_xml
 
@@ -38,6 +40,42 @@ class CopiedFile:
 
 def _brief(a: Article | None) -> tuple | None:
     return (a.url, a.title) if a is not None else None
+
+
+def site_wide_inputs(site: Site, env: jinja2.Environment, strings: dict[str, str]) -> dict[str, object]:
+    """What every page shows beyond its own `deps`: the build signs each planned file with these
+    and its deps, so a change here re-renders every page (and anything missing here, that a
+    template shows on every page, would leave stale pages in an incremental build).
+
+    Only what base.html or a partial every page includes reads, and a page's deps do not hold
+    (tests/test_site_signature.py proves each item is needed and that they are enough):
+
+    generator     the contentkit version: the code that renders (filters, page_meta, feeds...)
+    config        every field of contentkit.yml, the `config` global of every template
+                  (base.html: title, root_path, language, builds(), publisher.name; seo.html:
+                  title and the meta page_meta computes from the config; the filters `date`,
+                  `absolute`, `outbound` read it; taxonomy base URLs derive from root_path)
+    templates     every file of the template folders (site, theme, built-in): base.html and the
+                  partials are part of every page
+    strings       the UI strings behind `t()` (catalog, theme and site i18n overrides)
+    pages         site.pages' URL and title: base.html's navigation lists them
+    globals       the data globals the extensions set for all templates (functions and the
+                  config left out): events_page (base.html's menu, partials/event.html; editorial)
+                  and search_page (base.html's search form; search)
+
+    Not here, because each page's deps hold what it shows of them: categories, tags and authors
+    (bylines and cards show an article's own, in its fingerprint), the latest posts (404 page),
+    the build options (they decide which articles exist, which the deps list)."""
+    cfg = site.config
+    return {
+        "generator": __version__,
+        "config": sorted((f.name, repr(getattr(cfg, f.name))) for f in dataclasses.fields(cfg)),
+        "templates": fingerprint_files(template_dirs(cfg)),
+        "strings": sorted(strings.items()),
+        "pages": [(p.url, p.title) for p in site.pages],
+        "globals": sorted((name, repr(value)) for name, value in env.globals.items()
+                          if name != "config" and not callable(value)),
+    }
 
 
 class Planner:
