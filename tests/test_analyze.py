@@ -10,7 +10,7 @@ import pytest
 
 from contentkit.analytics.outputs import CSV_COLUMNS, excel_safe
 
-from .conftest import run_cli
+from .conftest import SiteFactory, run_cli
 
 FILLER = ("équipe direction projet client méthode outil résultat objectif risque coût décision "
           "processus service métier usage démarche solution besoin priorité chantier contrat "
@@ -33,31 +33,20 @@ def text(seed: int, words: int, vocab=None) -> str:
     return " ".join(out + ([" ".join(sentence).capitalize() + "."] if sentence else []))
 
 
-def post(title: str, date: str, body: str, extra: str = "") -> str:
-    return (f'---\ntitle: "{title}"\ndate: {date}\ncategory: Cybersécurité\n'
-            f"tags: [sauvegarde, cyber]\n{extra}---\n{body}\n")
-
-
 @pytest.fixture(scope="module")
 def analyzed(tmp_path_factory):
-    from .conftest import write_site
-
-    root = tmp_path_factory.mktemp("analyze") / "site"
+    site = SiteFactory(tmp_path_factory.mktemp("analyze") / "site")
     sections = "\n\n".join(f"## Partie {k}\n\n{text(10 + k, 120)}" for k in range(4))
-    files = {
-        "content/posts/2024/formule.md": post(
-            "=HYPERLINK(\\\"http://evil.example\\\",\\\"clic\\\")", "2024-03-01",
-            f"{sections}\n\nSelon [l'ANSSI](https://www.anssi.gouv.fr/), 37 % des PME en 2023."),
-        "content/posts/2024/court.md": post("Un billet court", "2024-03-02", text(2, 40)),
-        "content/posts/2024/francais.md": post("Un article en français", "2024-03-03",
-                                                text(3, 400)),
-        "content/posts/2024/anglais.md": post("An English article", "2024-03-04",
-                                               text(4, 300, ENGLISH), extra="lang: en\n"),
-        "content/posts/2024/autre.md": post("Encore un article", "2024-03-05", text(5, 350)),
-        "content/posts/2024/brouillon.md": post("Un brouillon", "2024-03-06", text(6, 200),
-                                                 extra="status: writing\n"),
-    }
-    write_site(root, files)
+    common = {"category": "Cybersécurité", "tags": ["sauvegarde", "cyber"]}
+    site.post("2024/formule", '=HYPERLINK("http://evil.example","clic")', "2024-03-01", **common,
+              body=f"{sections}\n\nSelon [l'ANSSI](https://www.anssi.gouv.fr/), 37 % des PME en 2023.")
+    site.post("2024/court", "Un billet court", "2024-03-02", **common, body=text(2, 40))
+    site.post("2024/francais", "Un article en français", "2024-03-03", **common, body=text(3, 400))
+    site.post("2024/anglais", "An English article", "2024-03-04", **common, lang="en",
+              body=text(4, 300, ENGLISH))
+    site.post("2024/autre", "Encore un article", "2024-03-05", **common, body=text(5, 350))
+    site.post("2024/brouillon", "Un brouillon", "2024-03-06", **common, status="writing", body=text(6, 200))
+    root = site.root
     out = root.parent / "reports"
     first = run_cli("analyze", "--root", str(root), "--output", str(out))
     snapshot = {name: (out / name).read_bytes() for name in ("articles.csv", "analysis.json")}

@@ -10,6 +10,8 @@ import pytest
 
 from contentkit.analytics.history import diff_in_diff, find_expansions, markdown_words
 
+from .conftest import SiteFactory
+
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
 
@@ -20,30 +22,29 @@ def git(cwd, *args, date_="2025-01-01T10:00:00+00:00"):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
-def post(words: int) -> str:
-    return "---\ntitle: X\n---\n" + " ".join(["mot"] * words) + "\n\n```\ncode code code\n```\n"
+def body(words: int) -> str:
+    return " ".join(["mot"] * words) + "\n\n```\ncode code code\n```\n"
 
 
 def test_markdown_words_ignores_front_matter_and_code():
-    assert markdown_words(post(120)) == 120
+    assert markdown_words(SiteFactory.document({"title": "X"}, body(120))) == 120
 
 
-def test_expansions_and_did(tmp_path):
-    posts = tmp_path / "content" / "posts"
-    posts.mkdir(parents=True)
-    git(tmp_path, "init", "-q")
+def test_expansions_and_did(site):
+    root = site.root
+    git(root, "init", "-q")
     for name in ("a", "b", "c"):
-        (posts / f"{name}.md").write_text(post(400))
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "first", date_="2024-01-10T10:00:00+00:00")
-    (posts / "a.md").write_text(post(700))          # +75 %: expanded
-    (posts / "b.md").write_text(post(450))          # +12 %: not
-    git(tmp_path, "commit", "-q", "-am", "expand", date_="2025-03-01T10:00:00+00:00")
-    git(tmp_path, "mv", "content/posts/a.md", "content/posts/a2.md")  # followed through renames
-    git(tmp_path, "commit", "-q", "-m", "rename", date_="2025-04-01T10:00:00+00:00")
+        site.post(name, "X", body=body(400))
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "first", date_="2024-01-10T10:00:00+00:00")
+    site.post("a", "X", body=body(700))          # +75 %: expanded
+    site.post("b", "X", body=body(450))          # +12 %: not
+    git(root, "commit", "-q", "-am", "expand", date_="2025-03-01T10:00:00+00:00")
+    git(root, "mv", "content/posts/a.md", "content/posts/a2.md")  # followed through renames
+    git(root, "commit", "-q", "-m", "rename", date_="2025-04-01T10:00:00+00:00")
     arts = [("content/posts/a2.md", "fr"), ("content/posts/b.md", "fr"),
             ("content/posts/c.md", "fr")]
-    res = find_expansions(tmp_path, arts)
+    res = find_expansions(root, arts)
     assert res["available"]
     assert res["expanded"] == [{"source": "content/posts/a2.md", "date": "2025-03-01",
                                 "words_before": 400, "words_after": 700}]

@@ -16,7 +16,7 @@ from contentkit.analytics.stats import (StatsRecord, holm, length_norm, needed_s
 N_BOOT = 250
 
 
-def make_site(seed: int, n: int = 60, length_effect: float = 0.0, age_corr: float = 0.0,
+def planted_records(seed: int, n: int = 60, length_effect: float = 0.0, age_corr: float = 0.0,
               age_effect: float = 0.5) -> list[StatsRecord]:
     rng = np.random.default_rng(seed)
     age = rng.uniform(100, 2500, n)
@@ -44,19 +44,19 @@ def test_needed_sample_fisher_z():
 def test_planted_length_effect_is_found():
     found = 0
     for seed in range(10):
-        res = verdict(make_site(seed, n=100, length_effect=0.5), seed=seed)
+        res = verdict(planted_records(seed, n=100, length_effect=0.5), seed=seed)
         found += res["verdict"] == "longer_better"
         assert res["verdict"] != "shorter_better"
     assert found >= 9
-    res = verdict(make_site(1, n=100, length_effect=0.5))
+    res = verdict(planted_records(1, n=100, length_effect=0.5))
     assert res["test"]["ci"][0] > 0 and res["test"]["pct_per_doubling"] > 10
-    assert verdict(make_site(2, n=100, length_effect=-0.5))["verdict"] == "shorter_better"
+    assert verdict(planted_records(2, n=100, length_effect=-0.5))["verdict"] == "shorter_better"
 
 
 def test_no_effect_rarely_claims_a_difference():
     differences = 0
     for seed in range(200):
-        res = verdict(make_site(seed, n=80), seed=seed)
+        res = verdict(planted_records(seed, n=80), seed=seed)
         differences += res["verdict"] in ("longer_better", "shorter_better")
     assert differences <= 10, f"{differences} false positives out of 200"
 
@@ -66,7 +66,7 @@ def test_age_only_effect_is_not_a_length_effect():
     length with traffic is clearly positive, the partial one (controlled for age) is not."""
     naive_hits = verdicts = 0
     for seed in range(20):
-        recs = make_site(100 + seed, n=80, age_corr=0.9, age_effect=1.5)
+        recs = planted_records(100 + seed, n=80, age_corr=0.9, age_effect=1.5)
         raw = sps.spearmanr([r.words for r in recs], [r.outcome for r in recs]).statistic
         naive_hits += raw > 0.2
         verdicts += verdict(recs, seed=seed)["verdict"] == "no_clear_difference"
@@ -75,19 +75,19 @@ def test_age_only_effect_is_not_a_length_effect():
 
 
 def test_tiny_samples_are_insufficient():
-    res = verdict(make_site(3, n=12, length_effect=2.0))
+    res = verdict(planted_records(3, n=12, length_effect=2.0))
     assert res["verdict"] == "insufficient_data"
     assert res["needed_n"]["n"] == 85
     assert "inconclusive" in res["text"]["headline"]
     # enough articles but too few in the 500-800 reference bucket
-    recs = [r for r in make_site(4, n=120) if not 500 <= r.words < 800][:40]
+    recs = [r for r in planted_records(4, n=120) if not 500 <= r.words < 800][:40]
     res = verdict(recs)
     assert res["n"] == 40 and res["reference_bucket_n"] == 0
     assert res["verdict"] == "insufficient_data"
 
 
 def test_excluded_articles_are_listed_with_reason():
-    recs = make_site(5, n=40)
+    recs = planted_records(5, n=40)
     recs[0].excluded, recs[0].outcome = "live 12 days in the window (< 90)", None
     res = verdict(recs)
     assert res["n"] == 39
@@ -96,7 +96,7 @@ def test_excluded_articles_are_listed_with_reason():
 
 
 def test_deterministic_and_partial_spearman_matches_plain_without_controls():
-    recs = make_site(11, n=50, length_effect=0.3)
+    recs = planted_records(11, n=50, length_effect=0.3)
     w, y, a, c = ([r.words for r in recs], [r.outcome for r in recs], [r.age_days for r in recs],
                   [r.cluster for r in recs])
     t1 = primary_test(w, y, a, c, n_boot=300, seed=3)
@@ -107,7 +107,7 @@ def test_deterministic_and_partial_spearman_matches_plain_without_controls():
 
 
 def test_descriptives_buckets_and_secondary_tests():
-    recs = make_site(12, n=90, length_effect=0.4)
+    recs = planted_records(12, n=90, length_effect=0.4)
     for r in recs:
         r.readability, r.depth = 60 - r.words / 100, min(100, r.words / 30)
         r.kpis["completion"] = 0.5
