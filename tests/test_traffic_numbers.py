@@ -87,7 +87,7 @@ def test_ambiguous_comma_alone_uses_ui_language():
     ev = num.Evidence()
     ev.add("1,234")
     conv, notes = ev.decide("fr")
-    assert conv is FR and "ambiguous" in notes[0]
+    assert conv is FR and "ambiguous" in notes[0].message
 
 
 def test_conflicting_conventions_warn_and_take_the_majority():
@@ -95,7 +95,7 @@ def test_conflicting_conventions_warn_and_take_the_majority():
     for cell in ("12,5", "3,25", "12.5"):
         ev.add(cell)
     conv, notes = ev.decide("en")
-    assert conv.decimal == "," and "conflicting" in notes[0]
+    assert conv.decimal == "," and "conflicting" in notes[0].message
 
 
 def test_plain_machine_numbers():

@@ -142,7 +142,7 @@ def load_exports(paths: Sequence[str | Path], format: str | None = None, *,
         except ContentError as exc:
             problems.append(exc.problem)
         except (OSError, ValueError) as exc:
-            problems.append(Problem(str(path), f"could not import: {exc}", severity="error"))
+            problems.append(Problem.of("traffic-import-failed", path, error=exc))
     return exports, problems
 
 

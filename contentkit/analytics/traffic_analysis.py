@@ -407,6 +407,7 @@ def fill_report(report: AnalysisReport, quality: dict[str, Any], ln: dict[str, A
 
 
 def data_quality(merged: MergeResult, report: AnalysisReport, fr: bool) -> dict[str, Any]:
+    lang = "fr" if fr else "en"  # import problems are worded in the report's language
     files = []
     for e in merged.exports:
         dlo, dhi = e.data_dates()
@@ -418,15 +419,15 @@ def data_quality(merged: MergeResult, report: AnalysisReport, fr: bool) -> dict[
             "end": (e.end or dhi).isoformat() if (e.end or dhi) else None,
             "number_convention": e.number_convention, "ui_language": e.ui_language,
             "used": any(e is u for u in merged.pages.used),
-            "warnings": [{"line": p.line, "message": p.message} for p in e.warnings],
-            "problems": [{"line": p.line, "message": p.message} for p in e.problems],
+            "warnings": [{"line": p.line, "message": p.in_language(lang).message} for p in e.warnings],
+            "problems": [{"line": p.line, "message": p.in_language(lang).message} for p in e.problems],
         })
     matched = sum(1 for a in merged.articles if a.has_traffic)
     return {
         "files": files,
         "import_errors": [{"file": p.file, "line": p.line, "message": p.message, "hint": p.hint}
-                          for p in merged.import_problems],
-        "merge_warnings": [{"file": p.file, "line": p.line, "message": p.message}
+                          for p in (q.in_language(lang) for q in merged.import_problems)],
+        "merge_warnings": [{"file": p.file, "line": p.line, "message": p.in_language(lang).message}
                            for p in merged.pages.warnings],
         "windows": {s: [w[0].isoformat(), w[1].isoformat()] for s, w in merged.windows.items()},
         "primary_source": merged.primary,

@@ -52,7 +52,7 @@ from contentkit.errors import Problem
 
 from . import bigquery, ga4, matomo, plausible, search_console, universal
 from .bigquery import BIGQUERY_SQL
-from .csvsource import gc_paused, header_key, read_document
+from .csvsource import gc_paused, header_key, parse_date, read_document
 from .model import (METRICS, SOURCES, SUM_METRICS, PageTraffic, PageTrafficMap, SourceTraffic,
                     TrafficExport, TrafficImportError, TrafficRow)
 from .urls import make_normalizer, normalize_host, normalize_url
@@ -76,20 +76,14 @@ _FORMAT_ALIASES = {
 }
 
 
-def _format_hint() -> str:
-    lines = ["expected one of these layouts (or force one with --format NAME):"]
-    lines += [f"  - {name}: {module.EXPECTED}" for name, module in _MODULES.items()]
-    return "\n".join(lines)
-
-
 def _canonical_format(format: str | None) -> str | None:
     if format is None:
         return None
     key = format.strip().lower().replace("-", "_").replace(" ", "_")
     key = _FORMAT_ALIASES.get(key, key)
     if key not in _MODULES:
-        raise TrafficImportError("--format", f"unknown format {format!r}",
-                                 hint="formats: " + ", ".join(FORMATS))
+        raise TrafficImportError("--format", "traffic-format-unknown", format=format,
+                                 formats=", ".join(FORMATS))
     return key
 
 
@@ -120,7 +114,9 @@ def import_export(path: str | Path, format: str | None = None, *,
     path = Path(path)
     forced = _canonical_format(format)
     if not path.is_file():
-        raise TrafficImportError(path, "file not found" if not path.exists() else "not a file")
+        if not path.exists():
+            raise TrafficImportError(path, "traffic-file-not-found")
+        raise TrafficImportError(path, "traffic-not-a-file")
     normalize = make_normalizer(site_hosts)
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -128,8 +124,7 @@ def import_export(path: str | Path, format: str | None = None, *,
         return _import_zip(path, forced, normalize, progress, ui_language)
     if bigquery.looks_like_events(path, head):
         if forced not in (None, "ga4_bigquery"):
-            raise TrafficImportError(path, f"this is GA4 BigQuery event data, not {forced}",
-                                     hint=_format_hint())
+            raise TrafficImportError(path, "traffic-events-not-forced-format", format=forced)
         return bigquery.import_events(path, normalize=normalize, progress=progress)
     data = path.read_bytes()
     return _import_text(data, path, None, forced, normalize, progress, ui_language)
@@ -140,8 +135,7 @@ def _import_text(data: bytes, path: Path, member: str | None, forced: str | None
     doc = read_document(data, path)
     shown = str(path) + (f"[{member}]" if member else "")
     if not doc.sections or not any(s.header and any(s.header) for s in doc.sections):
-        raise TrafficImportError(shown, "no table found (empty file, or only comment lines)",
-                                 hint=_format_hint(), line=1)
+        raise TrafficImportError(shown, "traffic-no-table", line=1)
     candidates = []
     for index, section in enumerate(doc.sections):
         preamble = section.preamble or doc.preamble
@@ -164,12 +158,15 @@ def _import_text(data: bytes, path: Path, member: str | None, forced: str | None
     for other in doc.sections:
         if other is section or not other.header or not any(other.header):
             continue
-        same = module.score(other.header, other.preamble or doc.preamble) > 0
-        what = ("another page table, ignored so nothing is counted twice" if same
-                else "not a page table, ignored")
-        export.warnings.append(Problem(
-            shown, f"table at line {other.header_line} ({', '.join(other.header[:3])}…): {what}",
-            severity="warning", line=other.header_line))
+        columns = ", ".join(other.header[:3])
+        if module.score(other.header, other.preamble or doc.preamble) > 0:
+            export.warnings.append(Problem.of("traffic-other-page-table", shown, other.header_line,
+                                              "warning", header_line=other.header_line,
+                                              columns=columns))
+        else:
+            export.warnings.append(Problem.of("traffic-other-table", shown, other.header_line,
+                                              "warning", header_line=other.header_line,
+                                              columns=columns))
     return export
 
 
@@ -178,27 +175,20 @@ def _no_format_error(doc, shown: str, forced: str | None) -> TrafficImportError:
     header = ",".join(section.header)
     preamble = section.preamble or doc.preamble
     if forced:
-        return TrafficImportError(
-            shown, f"does not look like a {forced} export: header is {header!r}",
-            line=section.header_line, hint=_MODULES[forced].EXPECTED)
+        return TrafficImportError(shown, "traffic-not-forced-format", line=section.header_line,
+                                  format=forced, header=header)
     ga4_like = any(line.lower().startswith(("start date", "date de début")) for line in preamble)
     if ga4_like:
         title = next((line for line in preamble if ":" in line and not line.lower().startswith(
             ("account", "property", "start", "end", "compte", "propriété", "date"))), "")
-        return TrafficImportError(
-            shown, f"a GA4 report that is not per page ({title or header!r}): its first column "
-                   f"is {section.header[0]!r}", line=section.header_line,
-            hint="export Reports > Engagement > Pages and screens (or an exploration with the "
-                 "Page path dimension)\n" + _format_hint())
+        return TrafficImportError(shown, "traffic-ga4-not-per-page", line=section.header_line,
+                                  report=title or repr(header), column=section.header[0])
     first = header_key(section.header[0]) if section.header else ""
     if first in search_console._QUERY_DIMS:
-        return TrafficImportError(
-            shown, f"a Search Console Queries report ({section.header[0]!r}): queries are not "
-                   "pages", line=section.header_line,
-            hint="export the Pages tab (Pages.csv) or give the whole export zip")
-    return TrafficImportError(
-        shown, f"not a known traffic export: header (line {section.header_line}) is {header!r}",
-        line=section.header_line, hint=_format_hint())
+        return TrafficImportError(shown, "traffic-search-console-queries",
+                                  line=section.header_line, column=section.header[0])
+    return TrafficImportError(shown, "traffic-format-not-recognised", line=section.header_line,
+                              header_line=section.header_line, header=header)
 
 
 def _import_zip(path: Path, forced, normalize, progress, ui_language) -> TrafficExport:
@@ -217,16 +207,10 @@ def _import_zip(path: Path, forced, normalize, progress, ui_language) -> Traffic
             if len(csvs) == 1:
                 page_member = csvs[0]
         if page_member is None and "[content_types].xml" in names:
-            raise TrafficImportError(
-                path, "an Excel/OpenDocument workbook, not a CSV export",
-                hint="download the report as CSV (GA4: Share this report > Download file > "
-                     "Download CSV; Search Console: Export > Download CSV)")
+            raise TrafficImportError(path, "traffic-workbook-not-csv")
         if page_member is None:
-            raise TrafficImportError(
-                path, "zip without a pages table (looked for Pages.csv / pages.csv); it holds: "
-                      + ", ".join(sorted(i.filename for i in members)[:20]),
-                hint="give the Search Console Performance export zip, the Plausible export zip, "
-                     "or the pages CSV itself")
+            raise TrafficImportError(path, "traffic-zip-without-pages",
+                                     members=", ".join(sorted(i.filename for i in members)[:20]))
         data = zf.read(page_member)
         extra: dict = {}
         plausible_like = "visitors.csv" in names or path.name.lower().startswith("plausible")
@@ -252,7 +236,6 @@ def _visitors_period(data: bytes, path: Path):
     for section in doc.sections:
         if not section.header or header_key(section.header[0]) != "date":
             continue
-        from .csvsource import parse_date
         for _, cells in section.rows():
             try:
                 days.append(parse_date(cells[0]))
@@ -414,11 +397,9 @@ def _merge_group(source: str, with_rows: list[TrafficExport], accs: dict, urls: 
         if lo is None or hi is None:
             if kept_ranges or unknown_kept is not None:
                 other = unknown_kept or kept_ranges[0][2]
-                result.warnings.append(Problem(
-                    _shown(export), f"left out: its period is unknown, so it may overlap "
-                                    f"{_shown(other)} ({source}); not counted twice",
-                    severity="warning",
-                    hint="export with the dates in the file (preamble) or in the file name"))
+                result.warnings.append(Problem.of(
+                    "traffic-period-unknown-may-overlap", _shown(export), severity="warning",
+                    other=_shown(other), source=source))
                 result.skipped.append(export)
                 continue
             unknown_kept = export
@@ -427,16 +408,15 @@ def _merge_group(source: str, with_rows: list[TrafficExport], accs: dict, urls: 
             if clash is None and unknown_kept is not None:
                 clash = (None, None, unknown_kept)
             if clash is not None:
-                result.warnings.append(Problem(
-                    _shown(export), f"left out: {source} {lo} → {hi} overlaps "
-                                    f"{_shown(clash[2])} (kept, longer or first); the same "
-                                    "visits would be counted twice", severity="warning"))
+                result.warnings.append(Problem.of(
+                    "traffic-period-overlaps", _shown(export), severity="warning", source=source,
+                    start=lo, end=hi, other=_shown(clash[2])))
                 result.skipped.append(export)
                 continue
         elif unknown_kept is not None:
-            result.warnings.append(Problem(
-                _shown(export), f"left out: overlaps {_shown(unknown_kept)} whose period is "
-                                f"unknown ({source})", severity="warning"))
+            result.warnings.append(Problem.of(
+                "traffic-overlaps-unknown-period", _shown(export), severity="warning",
+                other=_shown(unknown_kept), source=source))
             result.skipped.append(export)
             continue
         present = set(export.metrics_present)
@@ -447,18 +427,16 @@ def _merge_group(source: str, with_rows: list[TrafficExport], accs: dict, urls: 
                                      mine, urls)
         claimed |= mine
         if skipped:
-            result.warnings.append(Problem(
-                _shown(export), f"{skipped} per-day row(s) left out: their days are covered by "
-                                f"a {source} period file already counted", severity="warning"))
+            result.warnings.append(Problem.of(
+                "traffic-days-already-counted", _shown(export), severity="warning",
+                count=skipped, source=source))
         if dup:
-            result.warnings.append(Problem(
-                _shown(export), f"{dup} per-day row(s) left out: same page and day already "
-                                f"counted from another {source} file", severity="warning"))
+            result.warnings.append(Problem.of(
+                "traffic-day-rows-duplicate", _shown(export), severity="warning", count=dup,
+                source=source))
         if untitled:
-            result.warnings.append(Problem(
-                _shown(export), f"{untitled} row(s) keyed by page title only (no path) are "
-                                "not merged by path", severity="warning",
-                hint="export with the Page path dimension"))
+            result.warnings.append(Problem.of(
+                "traffic-rows-title-only", _shown(export), severity="warning", count=untitled))
         if lo is not None and hi is not None:
             if not per_day:
                 period_days |= _days(lo, hi)

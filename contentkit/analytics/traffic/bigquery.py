@@ -118,10 +118,6 @@ ALIASES: Aliases = {
     "key_events": ("key_events", NUMBER, "*"),
 }
 
-EXPECTED = ("GA4 BigQuery: events_* rows as NDJSON (.json/.ndjson/.jsonl) or Parquet with "
-            "event_date,event_name,event_params; or the ga4_bigquery_aggregate CSV "
-            "event_date,page_location,views,users,sessions,entrances,engaged_seconds")
-
 _EVENT_METRICS = ("views", "users", "sessions", "entrances", "engaged_seconds_total",
                   "avg_engaged_seconds")
 EVENT_SUFFIXES = (".json", ".ndjson", ".jsonl", ".parquet", ".pq")
@@ -184,8 +180,8 @@ def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
             present = {row[0] for row in con.execute("DESCRIBE raw").fetchall()}
             missing = {"event_date", "event_name", "event_params"} - present
             if missing:
-                raise TrafficImportError(path, f"Parquet file without {', '.join(sorted(missing))}: "
-                                               "not a GA4 BigQuery events table", hint=EXPECTED)
+                raise TrafficImportError(path, "traffic-parquet-not-events",
+                                         columns=", ".join(sorted(missing)))
             user = "user_pseudo_id" if "user_pseudo_id" in present else "NULL"
             con.execute(f"CREATE VIEW events AS SELECT event_date, event_name, {user} AS "
                         "user_pseudo_id, event_params FROM raw")
@@ -197,8 +193,8 @@ def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
             total_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
             result = con.execute(DUCKDB_SQL).fetchall()
         except duckdb.Error as exc:
-            raise TrafficImportError(path, f"cannot read GA4 events: {exc}".splitlines()[0],
-                                     hint=EXPECTED) from exc
+            raise TrafficImportError(path, "traffic-events-unreadable",
+                                     error=(str(exc).splitlines() or [''])[0]) from exc
     finally:
         con.close()
     from .csvsource import parse_date

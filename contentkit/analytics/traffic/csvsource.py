@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import gc
 import io
 import re
@@ -38,8 +39,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from contentkit.errors import Problem
+
 from . import numbers as num
-from .model import METRICS, TrafficRow
+from .model import METRICS, TrafficExport, TrafficRow
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -96,13 +99,15 @@ class CsvDocument:
     delimiter: str
     preamble: list[str]
     sections: list[Section]
-    warnings: list[str] = field(default_factory=list)
+    #: notes on the whole file (encoding), made before the file name is known: located (file,
+    #: zip member) by :func:`build_export`
+    warnings: list[Problem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- decoding
 
-def decode(data: bytes) -> tuple[str, str, list[str]]:
-    """Bytes of a text export → (text, encoding name, warnings)."""
+def decode(data: bytes) -> tuple[str, str, list[Problem]]:
+    """Bytes of a text export → (text, encoding name, warnings (file not yet named))."""
     text, encoding, warnings, _ = _decode(data)
     return text, encoding, warnings
 
@@ -113,8 +118,8 @@ _CODECS = {"utf-8": "utf-8", "utf-8 (BOM)": "utf-8-sig", "utf-16-le (BOM)": "utf
            "windows-1252": "cp1252", "utf-32-le (BOM)": "utf-32"}
 
 
-def _decode(data: bytes) -> tuple[str, str, list[str], bool]:
-    warnings: list[str] = []
+def _decode(data: bytes) -> tuple[str, str, list[Problem], bool]:
+    warnings: list[Problem] = []
     transformed = False
     if data.startswith(codecs.BOM_UTF32_LE) and len(data) % 4 == 0 and b"\x00\x00" in data[2:8]:
         text, encoding = data[4:].decode("utf-32-le"), "utf-32-le (BOM)"
@@ -137,7 +142,8 @@ def _decode(data: bytes) -> tuple[str, str, list[str], bool]:
                 text, encoding = data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError as exc:
                 text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
-                warnings.append(f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
+                warnings.append(Problem.of("traffic-not-utf8", "", severity="warning",
+                                           byte=exc.start))
     if text.startswith("\ufeff"):
         text = text[1:]
         transformed = True
@@ -383,9 +389,9 @@ class Column:
 class TableResult:
     rows: list[TrafficRow]
     convention: num.NumberConvention
-    problems: list[tuple[int, str]]
-    notes: list[str]
-    skipped: list[tuple[int, str]]
+    problems: list[Problem]  # rows excluded (located by line; file named by build_export)
+    notes: list[Problem]  # how the numbers were read (file named by build_export)
+    skipped: list[tuple[int, str]]  # (line, "summary" | "totals")
 
 
 def _fast_parsers():
@@ -579,8 +585,8 @@ def read_table(section: Section, columns: dict[int, Column], *, normalize: Calla
     careful = {i: _careful_parsers(conv, percent_columns, i, c) for i, c in metric_cols.items()}
     for i in percent_columns:
         if metric_cols[i].percent is None:
-            notes.append(f"column {section.header[i]!r} has values above 1 without '%': read as "
-                         "percentages")
+            notes.append(Problem.of("traffic-rate-read-as-percent", "", severity="warning",
+                                    column=section.header[i]))
     with gc_paused():
         return _run(section, columns, derived, url_expr, careful, normalize, parse_day, dims,
                     width, names, conv, progress, skip_totals, notes, fast=False)
@@ -591,9 +597,9 @@ def _skip_reason(cells: list[str], dims: list[int], skip_totals: bool) -> str | 
         return None
     values = [cells[i].strip() for i in dims]
     if not any(values):
-        return "summary row (no page)"
+        return "summary"  # a row with no page
     if skip_totals and values[0].casefold() in TOTAL_LABELS:
-        return f"totals row ({values[0]!r})"
+        return "totals"
     return None
 
 
@@ -602,7 +608,7 @@ def _run(section, columns, derived, url_expr, parsers, normalize, parse_day, dim
     first_dim = dims[0] if dims else -1
     run = _compile_loop(columns, derived, parsers, normalize, parse_day, url_expr, fast, first_dim)
     rows: list[TrafficRow] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     skipped: list[tuple[int, str]] = []
 
     def on_suspicious(cells: list[str], line: int) -> bool:
@@ -615,12 +621,14 @@ def _run(section, columns, derived, url_expr, parsers, normalize, parse_day, dim
         if all(not c.strip() for c in cells):
             return
         if len(cells) < width:
-            problems.append((line, f"{len(cells)} cell(s) where the header has {width}"))
+            problems.append(Problem.of("traffic-row-cells-missing", "", line, "warning",
+                                       cells=len(cells), width=width))
             return
-        bad = _bad_cells(cells, columns, parsers, names)
+        bad = _bad_cells(cells, columns, parsers, names, line)
         if not bad and fast and isinstance(exc, (NeedsCareful, ValueError)):
             raise NeedsCareful(str(exc)) from None  # a formatted number: read the file carefully
-        problems.append((line, bad or str(exc)))
+        problems.extend(bad or [Problem.of("traffic-row-unreadable", "", line, "warning",
+                                           error=exc)])
 
     count = run(section.reader(), section.first_line - 1, rows.append, on_error, on_suspicious,
                 progress, 20000 if progress is not None else -1)
@@ -629,8 +637,8 @@ def _run(section, columns, derived, url_expr, parsers, normalize, parse_day, dim
     return TableResult(rows=rows, convention=conv, problems=problems, notes=notes, skipped=skipped)
 
 
-def _bad_cells(cells, columns, parsers, names) -> str:
-    """Describe the cells of a row that are no number in any convention ('' if all are)."""
+def _bad_cells(cells, columns, parsers, names, line: int) -> list[Problem]:
+    """One problem per cell of the row that is no number (or date) in any convention."""
     bad = []
     for i, col in columns.items():
         if col.kind in _METRIC_KINDS:
@@ -639,19 +647,44 @@ def _bad_cells(cells, columns, parsers, names) -> str:
                 parsers[i](cell)
             except NeedsCareful:
                 if not num.looks_numeric(cell):
-                    bad.append(f"{names[i]!r} = {cell!r} is not a number")
-            except ValueError as exc:
-                bad.append(f"{names[i]!r} = {cell!r}: {exc}")
+                    bad.append(Problem.of("traffic-row-not-a-number", "", line, "warning",
+                                          column=names[i], cell=cell))
+            except num.GroupingError:
+                bad.append(Problem.of("traffic-row-badly-grouped", "", line, "warning",
+                                      column=names[i], cell=cell))
+            except ValueError:
+                if col.kind == DURATION:
+                    bad.append(Problem.of("traffic-row-not-a-duration", "", line, "warning",
+                                          column=names[i], cell=cell))
+                else:
+                    bad.append(Problem.of("traffic-row-not-a-number", "", line, "warning",
+                                          column=names[i], cell=cell))
         elif col.kind == DATE:
             cell = cells[i] if i < len(cells) else ""
             try:
                 parse_date(cell) if cell.strip() else None
             except ValueError:
-                bad.append(f"{names[i]!r} = {cell!r} is not a date")
-    return "; ".join(bad)
+                bad.append(Problem.of("traffic-row-not-a-date", "", line, "warning",
+                                      column=names[i], cell=cell))
+    return bad
 
 
 # --------------------------------------------------------------------------- shared importer glue
+
+def _skipped_rows(shown: str, skipped: list[tuple[int, str]]) -> Problem:
+    """The one warning listing the summary / totals rows left out (first ten lines)."""
+    lines = ", ".join(str(line) for line, _ in skipped[:10]) + (", …" if len(skipped) > 10 else "")
+    kinds = {kind for _, kind in skipped}
+    first = skipped[0][0]
+    if kinds == {"summary"}:
+        return Problem.of("traffic-skipped-summary-rows", shown, first, "warning",
+                          count=len(skipped), lines=lines)
+    if kinds == {"totals"}:
+        return Problem.of("traffic-skipped-totals-rows", shown, first, "warning",
+                          count=len(skipped), lines=lines)
+    return Problem.of("traffic-skipped-summary-and-totals-rows", shown, first, "warning",
+                      count=len(skipped), lines=lines)
+
 
 #: An alias table maps a :func:`header_key` to (field, kind, language) — language 'en', 'fr' or
 #: '*' (same word in both UIs) — plus an optional rate unit (True = always percent).
@@ -705,25 +738,14 @@ def build_export(source: str, path: Path, doc: CsvDocument, section: Section,
                  start: date | None = None, end: date | None = None, report: str | None = None,
                  member: str | None = None):
     """Run :func:`read_table` and wrap the result into a TrafficExport with located notes."""
-    from contentkit.errors import Problem
-
-    from .model import TrafficExport
-
     result = read_table(section, columns, normalize=normalize, derived=derived,
                         url_expr=url_expr, ui_language=ui_language, progress=progress)
     shown = str(path) + (f"[{member}]" if member else "")
-    warnings = [Problem(shown, w, severity="warning") for w in doc.warnings]
-    warnings += [Problem(shown, n, severity="warning", line=section.header_line) for n in result.notes]
+    warnings = [dataclasses.replace(w, file=shown) for w in doc.warnings]
+    warnings += [dataclasses.replace(n, file=shown, line=section.header_line) for n in result.notes]
     if result.skipped:
-        lines = ", ".join(str(line) for line, _ in result.skipped[:10])
-        reasons = sorted({reason.split(" (")[0] for _, reason in result.skipped})
-        warnings.append(Problem(
-            shown, f"skipped {len(result.skipped)} {' / '.join(reasons)} (line {lines}"
-                   f"{', …' if len(result.skipped) > 10 else ''}): not a page, not counted",
-            severity="warning", line=result.skipped[0][0]))
-    problems = [Problem(shown, f"row excluded: {message}", line=line, severity="warning",
-                        hint="fix or delete this row; the rest of the file was imported")
-                for line, message in result.problems]
+        warnings.append(_skipped_rows(shown, result.skipped))
+    problems = [dataclasses.replace(p, file=shown) for p in result.problems]
     dim = next((section.header[i] for i, c in sorted(columns.items())
                 if c.kind in (URL, TITLE)), None)
     if start is None and end is None:

@@ -31,8 +31,11 @@ Utilisateurs actifs,…,Durée d'engagement moyenne par utilisateur actif,…,É
 """
 from __future__ import annotations
 
+from contentkit.errors import Problem
+
 from .csvsource import (COUNT, DATE, DURATION, HOST, IGNORE, MONEY, RATE, TITLE, URL,
-                        Aliases, build_export, guard, map_header, preamble_dates, fields_of)
+                        Aliases, build_export, guard, header_key, map_header, preamble_dates,
+                        fields_of)
 
 SOURCE = "ga4"
 
@@ -94,11 +97,6 @@ ALIASES: Aliases = {
     "taux d'événements clés par session": ("-", IGNORE, "fr"),
 }
 
-EXPECTED = ("GA4: a page dimension (Page path and screen class / Page path / Page location / "
-            "Page title; FR Chemin de la page et classe de l'écran…) and Views / Active users "
-            "(FR Vues / Utilisateurs actifs), optional Date, Average engagement time per active "
-            "user, Key events, Total revenue; '# Start date:' preamble")
-
 _STRONG = {"views", "vues", "active users", "utilisateurs actifs", "key events",
            "événements clés", "average engagement time per active user",
            "durée d'engagement moyenne par utilisateur actif", "event count",
@@ -107,8 +105,6 @@ _STRONG = {"views", "vues", "active users", "utilisateurs actifs", "key events",
 
 def score(header: list[str], preamble: list[str]) -> int:
     """How well ``header`` looks like a GA4 page table (0 = not one)."""
-    from .csvsource import header_key
-
     columns, _, _ = map_header(header, ALIASES)
     fields = fields_of(columns)
     if not ({"url", "title"} & fields) or not ({"views", "users", "sessions", "entrances"} & fields):
@@ -157,10 +153,6 @@ def import_section(doc, section, path, *, normalize, progress=None, member=None,
 
 def _keep_first_date_range(export, section) -> None:
     """A comparison export has a "Date range" column: keep the first range, say so."""
-    from contentkit.errors import Problem
-
-    from .csvsource import header_key
-
     keys = [header_key(h) for h in section.header]
     column = next((i for i, k in enumerate(keys) if k in ("date range", "plage de dates")), None)
     if column is None:
@@ -176,8 +168,6 @@ def _keep_first_date_range(export, section) -> None:
             other_lines.add(line)
     if other_lines:
         export.rows = [r for r in export.rows if r.line not in other_lines]
-        export.warnings.append(Problem(
-            str(export.path), f"comparison export: only the first date range ({first!r}) is "
-                              f"imported, {len(other_lines)} row(s) of the other range left out",
-            severity="warning", line=section.header_line,
-            hint="export each period without comparison to import it"))
+        export.warnings.append(Problem.of("traffic-ga4-comparison", str(export.path),
+                                          section.header_line, "warning", range=first,
+                                          count=len(other_lines)))

@@ -77,11 +77,6 @@ ALIASES: Aliases = {
     "metadata_segment": ("-", IGNORE, "*"), "metadata_idsubdatatable": ("-", IGNORE, "*"),
 }
 
-EXPECTED = ("Matomo: label (FR Libellé) plus nb_hits / nb_visits / nb_uniq_visitors / "
-            "bounce_rate / avg_time_on_page / exit_rate (or translated: Pageviews, Unique "
-            "Pageviews… FR Visites, Pages vues, Taux de rebond, Temps moyen passé sur la page, "
-            "Taux de sortie); CSV or TSV, UTF-8 or UTF-16")
-
 _OTHERS = {"others", "autres", "-1", "other", "andere"}
 
 
@@ -131,10 +126,8 @@ def _rebuild_paths(export, normalize, has_url_column: bool) -> None:
     shown = str(export.path) + (f"[{export.member}]" if export.member else "")
     others = [r for r in rows if r.url.strip().casefold() in _OTHERS]
     if others:
-        export.warnings.append(Problem(
-            shown, f"left out {len(others)} 'Others' row(s) (Matomo's summary of rows past the "
-                   "export's row limit): their pages are unknown", severity="warning",
-            line=others[0].line, hint="export with a higher row limit (filter_limit=-1)"))
+        export.warnings.append(Problem.of("traffic-matomo-others-rows", shown, others[0].line,
+                                          "warning", count=len(others)))
         rows = [r for r in rows if r.url.strip().casefold() not in _OTHERS]
     if has_url_column and any("://" in r.url for r in rows):
         kept = [r for r in rows if "://" in r.url]
@@ -142,9 +135,8 @@ def _rebuild_paths(export, normalize, has_url_column: bool) -> None:
         for r in kept:
             r.path = normalize(r.url)
         if folders:
-            export.warnings.append(Problem(
-                shown, f"left out {folders} folder row(s) without a URL (sums of their pages)",
-                severity="warning"))
+            export.warnings.append(Problem.of("traffic-matomo-folder-rows", shown,
+                                              severity="warning", count=folders))
         export.rows = kept
         return
     labels = [r.url.strip() for r in rows]
@@ -167,15 +159,11 @@ def _rebuild_paths(export, normalize, has_url_column: bool) -> None:
         r.path = normalize(p)
         kept.append(r)
     export.rows = kept
-    export.warnings.append(Problem(
-        shown, f"hierarchical (not flattened) page labels: paths rebuilt from the folder rows; "
-               f"{folders} folder row(s) left out (sums of their pages)", severity="warning"))
+    export.warnings.append(Problem.of("traffic-matomo-hierarchical", shown, severity="warning",
+                                      count=folders))
     if not exact:
-        export.warnings.append(Problem(
-            shown, "the folder sums of nb_hits do not add up (truncated export or no nb_hits "
-                   "column): children were attached to the last top-level folder, sub-folders "
-                   "may be wrong", severity="warning",
-            hint="re-export the Pages report flattened (\"Make it flat\" / flat=1)"))
+        export.warnings.append(Problem.of("traffic-matomo-sums-mismatch", shown,
+                                          severity="warning"))
 
 
 def _rebuild_tree(labels: list[str], hits: list) -> tuple[list[str | None], bool]:

@@ -244,14 +244,16 @@ class PageTrafficMap(dict):
 
 
 class TrafficImportError(ContentError):
-    """A file that cannot be imported: names the file, the line when known, and what to do."""
+    """A file that cannot be imported: names the file, the line when known, and what to do.
+    Worded from the errors catalog like a ContentError:
+    ``raise TrafficImportError(path, "traffic-no-table", line=1)``."""
 
-    def __init__(self, path, message: str, hint: str = "", line: int | None = None):
+    def __init__(self, path, code: str, hint: str = "", line: int | None = None, **params):
+        super().__init__(path, code, hint, line, **params)
         self.path = str(path)
         self.line = line
-        self.message = message
-        self.hint = hint
-        super().__init__(path, message, hint, line)
+        self.message = self.problem.message
+        self.hint = self.problem.hint
 
 
 def metric_fields() -> tuple[str, ...]:

@@ -29,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from contentkit.errors import Problem
+
 SPACES = " \u00a0\u202f\u2009"
 _SP = "[ \u00a0\u202f\u2009]"
 
@@ -46,6 +48,10 @@ class NumberConvention:
 
     def __str__(self) -> str:
         return self.label
+
+
+class GroupingError(ValueError):
+    """A number whose thousands groups are not groups of three (``1,23,4``)."""
 
 
 PLAIN = NumberConvention(".", SPACES, "plain numbers (decimal point)")
@@ -165,27 +171,34 @@ class Evidence:
         state = self.rate_columns.get(column)
         return bool(state and state[1])
 
-    def decide(self, ui_language: str = "en") -> tuple[NumberConvention, list[str]]:
-        """The file's convention, and notes worth a warning (conflicts, ambiguity resolved)."""
-        notes: list[str] = []
+    def decide(self, ui_language: str = "en") -> tuple[NumberConvention, list[Problem]]:
+        """The file's convention, and notes worth a warning (conflicts, ambiguity resolved), as
+        problems whose file the importer fills in."""
+        notes: list[Problem] = []
         comma, point = self.comma_decimal, self.point_decimal
         if comma and point:
             decimal = "," if comma > point else "."
-            notes.append(
-                f"conflicting number formats in one file: {comma} cell(s) with a decimal comma "
-                f"(e.g. {self.examples.get('comma')!r}) and {point} with a decimal point "
-                f"(e.g. {self.examples.get('point')!r}); read all with a decimal "
-                f"{'comma' if decimal == ',' else 'point'} (the majority)")
+            examples = dict(comma=comma, point=point, comma_example=self.examples.get("comma"),
+                            point_example=self.examples.get("point"))
+            if decimal == ",":
+                notes.append(Problem.of("traffic-numbers-conflict-comma", "", severity="warning",
+                                        **examples))
+            else:
+                notes.append(Problem.of("traffic-numbers-conflict-point", "", severity="warning",
+                                        **examples))
         elif comma:
             decimal = ","
         elif point:
             decimal = "."
         elif self.comma_ambiguous:
             decimal = "," if ui_language == "fr" else "."
-            notes.append(
-                f"numbers like {self.examples.get('comma?')!r} are ambiguous and nothing else in "
-                f"the file decides: read as "
-                + ("a decimal comma (French UI)" if decimal == "," else "thousands (English UI)"))
+            example = self.examples.get("comma?")
+            if decimal == ",":
+                notes.append(Problem.of("traffic-numbers-ambiguous-comma", "", severity="warning",
+                                        example=example))
+            else:
+                notes.append(Problem.of("traffic-numbers-ambiguous-thousands", "",
+                                        severity="warning", example=example))
         else:
             decimal = "."
         if decimal == ",":
@@ -239,7 +252,7 @@ def _grouped_int(part: str, thousands: str) -> str:
     groups = re.split("[" + re.escape(thousands) + "]", part) if thousands else [part]
     if (len(groups) < 2 or not groups[0].isdigit() or not 1 <= len(groups[0]) <= 3
             or any(len(g) != 3 or not g.isdigit() for g in groups[1:])):
-        raise ValueError(f"badly grouped number {part!r}")
+        raise GroupingError(f"badly grouped number {part!r}")
     return "".join(groups)
 
 

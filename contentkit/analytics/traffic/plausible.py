@@ -31,9 +31,6 @@ ALIASES: Aliases = {
     "conversion_rate": ("-", IGNORE, "*"), "total_visitors": ("-", IGNORE, "*"),
 }
 
-EXPECTED = ("Plausible: pages.csv with name,visitors,pageviews,bounce_rate,time_on_page"
-            "[,scroll_depth] (or the export zip)")
-
 _PERIOD = re.compile(r"(\d{4}-?\d{2}-?\d{2})[_\-.](\d{4}-?\d{2}-?\d{2})")
 
 

@@ -47,9 +47,6 @@ _QUERY_DIMS = {"top queries", "query", "queries", "requêtes les plus fréquente
                "requêtes principales", "principales requêtes", "requête", "requêtes"}
 _DATE_DIMS = {"date"}
 
-EXPECTED = ("Search Console: Top pages,Clicks,Impressions,CTR,Position (FR Pages les plus "
-            "populaires,Clics,Impressions,CTR,Position), or the Performance export zip")
-
 
 def _metrics(header: list[str]) -> set[str]:
     columns, _, _ = map_header(header, ALIASES)
@@ -88,11 +85,8 @@ def import_section(doc, section, path, *, normalize, progress=None, member=None,
     key = header_key(section.header[0]) if section.header else ""
     shown = str(path) + (f"[{member}]" if member else "")
     if key in _QUERY_DIMS:
-        raise TrafficImportError(
-            shown, f"this is a Search Console Queries report ({section.header[0]!r}): search "
-                   "queries are not pages", line=section.header_line,
-            hint="export the Pages tab (Pages.csv, 'Top pages' / 'Pages les plus populaires'), "
-                 "or give the whole export zip")
+        raise TrafficImportError(shown, "traffic-search-console-queries",
+                                 line=section.header_line, column=section.header[0])
     columns, lang, _ = map_header(section.header, ALIASES)
     language = ui_language or lang or "en"
     if key in _DATE_DIMS:
@@ -100,8 +94,7 @@ def import_section(doc, section, path, *, normalize, progress=None, member=None,
         return TrafficExport(
             source=SOURCE, path=Path(path), rows=[], start=s, end=e, ui_language=language,
             encoding=doc.encoding, delimiter=doc.delimiter, member=member, dimension="Date",
-            warnings=[Problem(shown, "Dates.csv holds per-day site totals: used for the period "
-                                     "only (no page rows)", severity="warning")])
+            warnings=[Problem.of("traffic-search-console-dates-only", shown, severity="warning")])
     return build_export(SOURCE, path, doc, section, columns, normalize=normalize,
                         ui_language=language, progress=progress, start=start, end=end,
                         member=member)

@@ -56,10 +56,6 @@ ALIASES: Aliases = {
     "pages/session ": ("-", IGNORE, "fr"), "durée moyenne des sessions": ("-", IGNORE, "fr"),
 }
 
-EXPECTED = ("Universal Analytics: Page, Pageviews, Unique Pageviews, Avg. Time on Page, Entrances, "
-            "Bounce Rate, % Exit, Page Value (FR Page, Pages vues, Vues uniques, Temps moyen "
-            "passé sur la page, Entrées, Taux de rebond, % sorties); '# 20190101-20191231' preamble")
-
 _STRONG = {"pageviews", "pages vues", "unique pageviews", "vues uniques", "avg. time on page",
            "temps moyen passé sur la page", "% exit", "% sorties", "page value",
            "valeur de la page"}
