@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import SiteConfig
+from .errors import Problem
 from .extensions import Extension
 from .render.seo import page_meta
 from .urls import output_path
@@ -58,9 +59,7 @@ def search_warning(config: SiteConfig, log) -> None:
     if _warned or not getattr(config, "search", True) or pagefind_executable() is not None:
         return
     _warned = True
-    log.warning(config.source_file or "contentkit.yml",
-                "`search` is on but Pagefind is not installed: the site is built without search",
-                "pip install 'pagefind[extended]' (or set `search: false` in contentkit.yml)")
+    log.warning(config.source_file or "contentkit.yml", "search-pagefind-missing")
 
 
 def search_url(config: SiteConfig) -> str:
@@ -92,21 +91,27 @@ def plan_search(planner) -> None:
                  meta=page_meta(site, title=title, url=url, noindex=True), feeds=[])
 
 
-def index_site(folder: Path, config: SiteConfig, timeout: float = 600) -> str | None:
-    """Index the built site in `folder` (writes folder/pagefind/). Returns an error text or None."""
+def index_site(folder: Path, config: SiteConfig, timeout: float = 600) -> Problem | None:
+    """Index the built site in `folder` (writes folder/pagefind/). Returns the problem (a warning
+    on the site's config file) or None."""
+    where = config.source_file or "contentkit.yml"
     exe = pagefind_executable()
     if exe is None:
-        return "Pagefind is not installed"
+        return Problem.of("search-index-no-pagefind", where, severity="warning")
     lang = config.language.split("-")[0].lower() or "en"
     cmd = [str(exe), "--site", str(folder), "--output-subdir", SEARCH_DIR, "--force-language", lang,
            "--exclude-selectors", ".heading-anchor", "--silent"]  # the "#" permalinks of headings
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"Pagefind could not run: {exc}"
+        return Problem.of("search-index-pagefind-crashed", where, severity="warning", error=exc)
     if proc.returncode != 0 or not (Path(folder) / SEARCH_DIR / "pagefind.js").is_file():
         detail = (proc.stderr or proc.stdout or "").strip().splitlines()
-        return "Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {proc.returncode})")
+        if detail:
+            return Problem.of("search-index-pagefind-failed", where, severity="warning",
+                              detail=detail[-1])
+        return Problem.of("search-index-pagefind-exit", where, severity="warning",
+                          status=proc.returncode)
     return None
 
 
@@ -117,11 +122,9 @@ def search_step(config: SiteConfig, log) -> Callable[[Path], None]:
     search page says search is unavailable).
     """
     def before_swap(staging: Path) -> None:
-        error = index_site(staging, config)
-        if error:
-            log.warning(config.source_file or "contentkit.yml", f"the search index was not made: {error}",
-                        "the site is published without search; run the build again, or set "
-                        "`search: false` in contentkit.yml")
+        problem = index_site(staging, config)
+        if problem is not None:
+            log.add(problem)
 
     before_swap.generated_dirs = (SEARCH_DIR,)
     return before_swap

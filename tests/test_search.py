@@ -146,7 +146,7 @@ def test_missing_pagefind_warns_once_and_builds_without_search(make_site, monkey
     monkeypatch.setattr(search, "_executable", None)  # as if `pagefind` were not importable
     root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
     first = build_site(root, root / "site", use_cache=False)
-    warned = [w for w in first.warnings if "Pagefind is not installed" in w.message]
+    warned = [w for w in first.warnings if w.code == "search-pagefind-missing"]
     assert len(warned) == 1 and "pagefind[extended]" in warned[0].hint
     out = root / "site"
     assert not (out / "pagefind").exists() and not (out / "search").exists()
@@ -175,7 +175,7 @@ def test_a_failing_pagefind_is_a_warning_not_a_failed_build(make_site, monkeypat
     monkeypatch.setattr(search, "_executable", fake)
     root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
     result = build_site(root, root / "site", use_cache=False)
-    (warning,) = [w for w in result.warnings if "search index was not made" in w.message]
+    (warning,) = [w for w in result.warnings if w.code == "search-index-pagefind-failed"]
     assert "something broke" in warning.message
     assert (root / "site" / "2022" / "un" / "index.html").is_file()
     assert not (root / "site" / "pagefind").exists()

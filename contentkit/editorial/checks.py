@@ -13,8 +13,5 @@ def link_editorial(site: Site, log: ProblemLog) -> None:
     if events_out:
         for a in site.posts + site.pages:
             if a.output == events_out:
-                log.warning(a.source, f"this page uses {events_url(site)}, where contentkit would list "
-                            "the site's events: the events page is not made",
-                            "set another path with `params: {events_path: /webinaires/}` in "
-                            "contentkit.yml, or give this page another slug")
+                log.warning(a.source, "events-page-shadowed", url=events_url(site))
     apply_slug_history(site, log)

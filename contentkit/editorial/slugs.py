@@ -52,9 +52,7 @@ def load_registry(config, log: ProblemLog | None = None) -> dict[str, list[str]]
     data = _parse(path)
     if data is None:
         if log is not None:
-            log.warning(rel, "the slug registry is unreadable: old URLs get no automatic redirect, "
-                        "and the build leaves the file alone", "fix its YAML (source path: list of "
-                        "URLs) or restore it from version control")
+            log.warning(rel, "slug-registry-unreadable")
         return {}
     out: dict[str, list[str]] = {}
     for source, urls in data.items():
@@ -126,17 +124,17 @@ def apply_slug_history(site: Site, log: ProblemLog) -> None:
             owner = owners.get(out)
             if owner is a:
                 continue
-            if owner is not None or out in generated:
-                what = f"{owner.source}" if owner is not None else "a page contentkit generates"
-                log.warning(a.source, f"its old URL {path} (from {rel}) is now used by {what}: no "
-                            "redirect is made", "if that is intended, remove the URL from the "
-                            f"file's list in {rel}")
+            if owner is not None:
+                log.warning(a.source, "slug-old-url-used-by-page", url=path, registry=rel,
+                            owner=owner.source)
+                continue
+            if out in generated:
+                log.warning(a.source, "slug-old-url-used-by-generated-page", url=path, registry=rel)
                 continue
             taken = site.redirects.get(out)
             if taken is not None and taken is not a:
-                log.warning(a.source, f"its old URL {path} (from {rel}) is already an alias of "
-                            f"{taken.source}: no redirect is made", f"remove it from {rel} or from "
-                            f"the aliases of {taken.source}")
+                log.warning(a.source, "slug-old-url-is-alias", url=path, registry=rel,
+                            owner=taken.source)
                 continue
             site.redirects[out] = a
             a.aliases.append(path)
