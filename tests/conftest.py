@@ -15,7 +15,8 @@ One factory writes every test site, so that they all mean the same thing:
   is always right. A `date` given as a string is written as an author types it (`2026-01-10` is a
   YAML date, `2026-01-10 09:00` stays text).
 * `build` and `load` take the same defaults as `build_site` / `load_site` (`contentkit build`:
-  cache on, output in `<root>/site`); `now` defaults to the `now` given to `make_site`.
+  cache on, output in `<root>/site`), except those given to `make_site` for every build of that
+  site (`make_site(files, now=NOW, use_cache=False, workers=1)`); a keyword of one call wins.
 """
 from __future__ import annotations
 
@@ -59,10 +60,10 @@ class SiteFactory:
     """A site folder written by a test. `root` holds the sources; `out` is the last output folder."""
 
     def __init__(self, root: Path, files: dict[str, str | bytes] | None = None,
-                 config: str | dict | None = None, now: datetime | None = None) -> None:
+                 config: str | dict | None = None, **defaults: Any) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.now = now
+        self.defaults = defaults  # keywords of every build()/load() (now, use_cache, workers...)
         self.out = self.root / "site"
         if isinstance(config, str):
             self.config(config)
@@ -136,22 +137,25 @@ class SiteFactory:
         return self.write(f"content/authors/{ident}.yml", dump_yaml({"name": name, "role": role, **fields}))
 
     # Building ---------------------------------------------------------------------------------
-    def options(self, now: datetime | None = None, drafts: bool = False, future: bool = False,
-                preview: bool = False) -> BuildOptions:
-        return BuildOptions(drafts=drafts, future=future, preview=preview, now=now or self.now)
+    def _split(self, kwargs: dict[str, Any]) -> tuple[BuildOptions, dict[str, Any]]:
+        """The site's defaults updated with one call's keywords -> (BuildOptions, the rest)."""
+        kwargs = {**self.defaults, **kwargs}
+        options = BuildOptions(**{k: kwargs.pop(k) for k in ("now", "drafts", "future", "preview") if k in kwargs})
+        return options, kwargs
 
-    def build(self, out: Path | str | None = None, *, now: datetime | None = None, drafts: bool = False,
-              future: bool = False, preview: bool = False, **kwargs: Any) -> BuildResult:
-        """build_site(root, out, BuildOptions(...), **kwargs): use_cache, workers, state,
-        extensions and config overrides as build_site takes them. Raises BuildFailed."""
+    def build(self, out: Path | str | None = None, **kwargs: Any) -> BuildResult:
+        """build_site(root, out, BuildOptions(now, drafts, future, preview), **rest): use_cache,
+        workers, state, extensions and config overrides as build_site takes them. Raises
+        BuildFailed. `out` (default <root>/site) becomes `self.out`."""
         if out is not None:
             self.out = Path(out)
-        return build_site(self.root, self.out, self.options(now, drafts, future, preview), **kwargs)
+        options, kwargs = self._split(kwargs)
+        return build_site(self.root, self.out, options, **kwargs)
 
-    def load(self, *, now: datetime | None = None, drafts: bool = False, future: bool = False,
-             preview: bool = False, log: ProblemLog | None = None, **kwargs: Any) -> Site:
-        """load_site(root, BuildOptions(...), log, **kwargs): the content model, nothing written."""
-        return load_site(self.root, self.options(now, drafts, future, preview), log, **kwargs)
+    def load(self, log: ProblemLog | None = None, **kwargs: Any) -> Site:
+        """load_site(root, BuildOptions(...), log, **rest): the content model, nothing written."""
+        options, kwargs = self._split(kwargs)
+        return load_site(self.root, options, log, **kwargs)
 
     # Reading ----------------------------------------------------------------------------------
     def read(self, rel: str) -> str:
@@ -188,10 +192,11 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
 
 @pytest.fixture
 def make_site(tmp_path):
-    """make_site(files=None, config=None, name="site-src", now=None) -> SiteFactory in tmp_path."""
+    """make_site(files=None, config=None, name="site-src", **build_defaults) -> SiteFactory in
+    tmp_path/<name>."""
     def make(files: dict[str, str | bytes] | None = None, config: str | dict | None = None,
-             name: str = "site-src", now: datetime | None = None) -> SiteFactory:
-        return SiteFactory(tmp_path / name, files, config, now)
+             name: str = "site-src", **defaults: Any) -> SiteFactory:
+        return SiteFactory(tmp_path / name, files, config, **defaults)
     return make
 
 

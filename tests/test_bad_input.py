@@ -93,7 +93,7 @@ def test_all_content_problems_are_reported_in_one_run_by_the_cli(make_site):
     for name in ("missing_title", "bad_date", "non_utf8", "empty_file", "slug_escape"):
         _files, file, line, _msg, _hint = CASES[name]
         assert f"{file}:{line}" in result.stderr, result.stderr
-    assert "Build failed: 5 error(s)" in result.stderr
+    assert "Échec de la construction : 5 erreurs" in result.stderr  # the site is French
     assert "Traceback" not in result.stderr
     assert not (root / "site").exists()
 

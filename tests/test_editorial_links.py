@@ -44,8 +44,8 @@ FEED_CONFIG = {"feed_link_params": {
 
 
 def test_utm_parameters_on_feed_links(make_site):
-    site = make_site(FILES, {**CONFIG, **FEED_CONFIG}, now=NOW)
-    site.build(use_cache=False)
+    site = make_site(FILES, {**CONFIG, **FEED_CONFIG}, now=NOW, use_cache=False)
+    site.build()
     out = site.out
     url = "https://blog.example.com/2026/un-article-sur-le-cloud/"
 
@@ -75,16 +75,16 @@ def test_utm_parameters_on_feed_links(make_site):
 
 
 def test_no_feed_parameters_by_default(make_site):
-    site = make_site(FILES, CONFIG, now=NOW)
-    site.build(use_cache=False)
+    site = make_site(FILES, CONFIG, now=NOW, use_cache=False)
+    site.build()
     entry = feedparser.parse(site.output("atom.xml").read_bytes()).entries[0]
     assert entry.link == "https://blog.example.com/2026/un-article-sur-le-cloud/"
 
 
 def test_outbound_rel_and_params_in_article_html(make_site):
     site = make_site(FILES, {**CONFIG, "outbound_rel": "noopener nofollow",
-                             "outbound_link_params": {"utm_source": "carnet", "utm_medium": "referral"}}, now=NOW)
-    site.build(use_cache=False)
+                             "outbound_link_params": {"utm_source": "carnet", "utm_medium": "referral"}}, now=NOW, use_cache=False)
+    site.build()
     doc = site.html("/2026/un-article-sur-le-cloud/")
     body = doc.xpath("//div[@class='post-body']")[0]
     links = {a.text_content(): a for a in body.xpath(".//a")}

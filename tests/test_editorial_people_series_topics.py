@@ -70,8 +70,8 @@ POSTS = {
 
 
 def test_interviewees_are_shown_apart_from_authors(make_site):
-    site = make_site({**PEOPLE, **POSTS}, now=NOW)
-    result = site.build(use_cache=False)
+    site = make_site({**PEOPLE, **POSTS}, now=NOW, use_cache=False)
+    result = site.build()
     doc = site.html("/2026/le-dernier-kilometre-en-2026/")
     [label] = doc.xpath("//p[@class='interview-label']")
     assert text(label).startswith("Entretien avec Inès Leroy (Directrice logistique, Transports Ouest)")
@@ -89,8 +89,8 @@ def test_interviewees_are_shown_apart_from_authors(make_site):
 
 
 def test_guest_profile_and_team_page(make_site):
-    site = make_site({**PEOPLE, **POSTS}, now=NOW)
-    site.build(use_cache=False)
+    site = make_site({**PEOPLE, **POSTS}, now=NOW, use_cache=False)
+    site.build()
     profile = site.html("/authors/gilles/")
     assert "DSI, ACME Industrie" in text(profile.xpath("//p[@class='role']")[0])
     assert "Tribune libre" in text(profile.xpath("//p[contains(@class,'badge-role')]")[0])
@@ -110,8 +110,8 @@ def test_guest_profile_and_team_page(make_site):
 
 
 def test_person_json_ld_same_as_for_staff(make_site):
-    site = make_site({**PEOPLE, **POSTS}, now=NOW)
-    site.build(use_cache=False)
+    site = make_site({**PEOPLE, **POSTS}, now=NOW, use_cache=False)
+    site.build()
     doc = site.html("/authors/alice/")
     [person] = [d["mainEntity"] for d in jsonld(doc) if d["@type"] == "ProfilePage"]
     assert person["sameAs"] == ["https://www.linkedin.com/in/alice-example"]
@@ -141,8 +141,8 @@ SERIES = {
 
 
 def test_series_order_label_and_next_previous(make_site):
-    site = make_site({**PEOPLE, **SERIES}, now=NOW)
-    result = site.build(use_cache=False)
+    site = make_site({**PEOPLE, **SERIES}, now=NOW, use_cache=False)
+    result = site.build()
     parts = [a.title for a in result.site.posts[0].series_parts]
     assert parts == ["Les bases du cloud souverain", "Choisir son hébergeur", "Migrer sans casse"]
 
@@ -168,8 +168,8 @@ def test_series_counts_only_published_parts(make_site):
     files = dict(SERIES)
     files["content/posts/s3.md"] = files["content/posts/s3.md"].replace(
         "date: 2026-01-12", "date: 2026-09-01\n        status: scheduled\n        approved_by: alice")
-    site = make_site({**PEOPLE, **files}, now=NOW)
-    site.build(use_cache=False)
+    site = make_site({**PEOPLE, **files}, now=NOW, use_cache=False)
+    site.build()
     doc = site.html("/2026/choisir-son-hebergeur/")
     assert text(doc.xpath("//p[@class='series-label']")[0]).endswith("partie 2 sur 2")
     assert not doc.xpath("//a[@class='series-next']")
@@ -206,8 +206,8 @@ TOPIC = {
 
 
 def test_topic_hub_is_the_pillar_page_of_its_tag(make_site):
-    site = make_site({**PEOPLE, **TOPIC}, now=NOW)
-    result = site.build(use_cache=False)
+    site = make_site({**PEOPLE, **TOPIC}, now=NOW, use_cache=False)
+    result = site.build()
     hub = site.html("/tags/cloud/")
     assert text(hub.xpath("//h1")[0]) == "Le cloud, notre dossier"
     intro = hub.xpath("//div[@class='topic-intro']")[0]
@@ -227,7 +227,7 @@ def test_topic_hub_is_the_pillar_page_of_its_tag(make_site):
 def test_topic_hub_matching_nothing_is_a_warning(make_site):
     files = dict(TOPIC)
     files["content/topics/ia.md"] = "---\ntitle: L'IA\n---\nIntro.\n"
-    site = make_site({**PEOPLE, **files}, now=NOW)
-    result = site.build(use_cache=False)
+    site = make_site({**PEOPLE, **files}, now=NOW, use_cache=False)
+    result = site.build()
     assert any(p.file == "content/topics/ia.md" and "matches no tag" in p.in_language("en").message
                for p in result.warnings)

@@ -26,7 +26,7 @@ POSTS = {  # name: (title, date, other front matter)
 
 
 def editorial_site(make_site):
-    site = make_site(now=NOW)
+    site = make_site(now=NOW, use_cache=False)
     site.author("alice", "Alice Durand")
     site.author("bob", "Bob Relecteur")
     for name, (title, date, front) in POSTS.items():
@@ -53,7 +53,7 @@ def card_titles(doc) -> list[str]:
 
 def test_build_shows_only_live_posts(make_site):
     site = editorial_site(make_site)
-    result = site.build(use_cache=False)
+    result = site.build()
     out = site.out
     assert sorted(a.title for a in result.site.posts) == ["Programmé et paru", "Publié"]
     home = parse(out / "index.html")
@@ -67,7 +67,7 @@ def test_build_shows_only_live_posts(make_site):
 
 def test_preview_shows_every_state_with_a_badge(make_site):
     site = editorial_site(make_site)
-    site.build(preview=True, use_cache=False)
+    site.build(preview=True)
     out = site.out
     home = parse(out / "index.html")
     assert len(card_titles(home)) == len(POSTS)

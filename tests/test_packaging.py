@@ -108,7 +108,7 @@ def test_serve_with_the_installed_wheel(installed):
             if not line:
                 break
             output.append(line)
-            m = re.search(r"Preview: (http://127\.0\.0\.1:\d+/)", line)
+            m = re.search(r"(?:Preview|Prévisualisation) ?: (http://127\.0\.0\.1:\d+/)", line)
             if m:
                 url = m.group(1)
         assert url, "".join(output)

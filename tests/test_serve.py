@@ -526,7 +526,7 @@ def test_build_output_contains_no_preview_code(make_site, tmp_path):
 # The command: port in use, Ctrl-C
 # ------------------------------------------------------------------------------------------------
 
-URL_RE = re.compile(r"Preview: (http://127\.0\.0\.1:(\d+)/)")
+URL_RE = re.compile(r"(?:Preview|Prévisualisation) ?: (http://127\.0\.0\.1:(\d+)/)")  # English / French site
 
 
 def start_cli(root: Path, *args: str) -> subprocess.Popen:
@@ -570,7 +570,7 @@ def test_port_in_use_strict_gives_clear_message(make_site):
         proc = start_cli(root, "--port", str(port), "--strict-port")
         out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 1
-    assert f"port {port} on 127.0.0.1 is already in use" in out
+    assert f"le port {port} de 127.0.0.1 est déjà utilisé" in out  # the site is French
     assert "--port" in out and "Traceback" not in out
 
 
@@ -584,7 +584,7 @@ def test_port_in_use_picks_next_free_port(make_site):
         try:
             m, out = read_until(proc, URL_RE)
             assert m, out
-            assert f"Port {port} is in use; using" in out
+            assert f"Le port {port} est déjà utilisé ; la prévisualisation utilise le port" in out
             assert int(m.group(2)) != port
             assert get(int(m.group(2)), "/")[0] == 200
         finally:
@@ -613,7 +613,7 @@ def test_ctrl_c_stops_cleanly(make_site):
     assert proc.returncode == 0, out + rest
     assert time.monotonic() - started < 10
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
-    assert "Preview stopped." in rest
+    assert "Prévisualisation arrêtée." in rest
 
 
 def test_not_a_site_folder(tmp_path):

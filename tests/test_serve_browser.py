@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
 WAIT_MS = 30_000
-URL_RE = re.compile(r"Preview: (http://127\.0\.0\.1:\d+/)")
+URL_RE = re.compile(r"(?:Preview|Prévisualisation) ?: (http://127\.0\.0\.1:\d+/)")  # English / French site
 
 REPO = Path(__file__).resolve().parent.parent
 

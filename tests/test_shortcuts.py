@@ -71,9 +71,9 @@ def test_demo_site_is_byte_identical_without_shortcuts_and_verbose_lists_them(tm
     a, b = _snapshot(fast), _snapshot(plain)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel]] == []
-    listed = [line.strip() for line in fast_log.splitlines() if line.strip().startswith("shortcut ")]
+    listed = [line.strip() for line in fast_log.splitlines() if line.strip().startswith("raccourci ")]  # French demo
     names = {line.split()[1].rstrip(":") for line in listed}
     assert EXPECTED - {"text.word-class-codec"} <= names, fast_log  # no word count in a build
     assert all(": active" in line for line in listed), listed
-    off = [line for line in plain_log.splitlines() if line.strip().startswith("shortcut ")]
+    off = [line for line in plain_log.splitlines() if line.strip().startswith("raccourci ")]
     assert off and all("fell back (CONTENTKIT_NO_SHORTCUTS is set)" in line for line in off), plain_log

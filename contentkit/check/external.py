@@ -13,10 +13,12 @@ from ..model import Article
 from ..output import write_atomic
 
 EXTERNAL_CACHE = "external-links.json"
+TIMEOUT = "timeout"  # what probe() says of a site that did not answer in time
 USER_AGENT = "contentkit-check (+https://github.com/contentkit; link checker)"
 
 
 def check_external(checker, refs: dict[str, list[tuple[Article, int | None, str]]]) -> None:
+    """`refs`: {url: [(article, line, kind: 'a' or 'img')]}."""
     cache_file = checker.cfg.root / CACHE_DIR / EXTERNAL_CACHE
     try:
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -44,15 +46,16 @@ def check_external(checker, refs: dict[str, list[tuple[Article, int | None, str]
             status, error = cache[url].get("status"), ""
         if status is not None and status < 400:
             continue
-        for a, line, what in places:
-            if status is not None:
-                checker.add(a.source, line, "error", "external-link",
-                            f"external {what} {url} answers HTTP {status}",
-                            "find the new address of that page (or an archived copy) or remove the link")
+        for a, line, kind in places:
+            if status is not None and kind == "img":
+                checker.log.error(a.source, "external-image", line=line, url=url, status=status)
+            elif status is not None:
+                checker.log.error(a.source, "external-link", line=line, url=url, status=status)
+            elif error == TIMEOUT:
+                checker.log.warning(a.source, "external-timeout", line=line, url=url,
+                                    seconds=f"{checker.timeout:g}")
             else:
-                checker.add(a.source, line, "warning", "external-unreachable",
-                            f"external {what} {url} could not be reached ({error})",
-                            "check the address; the site may be down temporarily")
+                checker.log.warning(a.source, "external-unreachable", line=line, url=url, error=error)
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cache_file, json.dumps(cache, indent=1, sort_keys=True).encode("utf-8"))
@@ -78,5 +81,5 @@ def probe(url: str, timeout: float) -> tuple[int | None, str]:
             return exc.code, ""
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            return None, "timeout" if "timed out" in str(reason) else str(reason)
+            return None, TIMEOUT if "timed out" in str(reason) else str(reason)
     return None, last_error

@@ -14,24 +14,22 @@ def check_body_image(checker, a: Article, ref: Ref, line: int | None) -> None:
     the links, which resolve the path)."""
     url = ref.url
     if ref.alt is None or not ref.alt.strip():
-        checker.add(a.source, line, "warning", "image-alt", f"image {url or '(no src)'} has no alt text",
-                    "describe what the image shows: ![Courbe des ventes 2019-2023](…); "
-                    "screen readers and search engines read it")
+        if url:
+            checker.log.warning(a.source, "image-alt", line=line, url=url)
+        else:
+            checker.log.warning(a.source, "image-alt-no-source", line=line)
     if not url:
-        checker.add(a.source, None, "error", "missing-image", "an image has no source",
-                    "write ![description](chemin/vers/image.png)")
+        checker.log.error(a.source, "missing-image-no-source")
 
 
-def missing_body_image(checker, a: Article, url: str, line: int | None, path: str) -> None:
-    checker.add(a.source, line, "error", "missing-image", f"image {url} not found",
-                missing_file_hint(a, path))
-
-
-def missing_file_hint(a: Article, path: str) -> str:
+def missing_image(checker, a: Article, url: str, line: int | None, path: str) -> None:
+    """An image (in the body or the front matter `image`) whose file is not found; the hint says
+    where to put it (the article's folder for a page bundle)."""
     if a.bundle_dir is not None:
-        return (f"put the file in the article's folder ({Path(a.source).parent.as_posix()}/) and link it "
-                "by its name, or in static/ and link it from the site root (/images/…)")
-    return f"put the file in static{path} (static/ is copied to the site root) or fix the path"
+        checker.log.error(a.source, "missing-image-bundle", line=line, url=url,
+                          folder=Path(a.source).parent.as_posix())
+    else:
+        checker.log.error(a.source, "missing-image", line=line, url=url, path=path)
 
 
 def check_images_front_matter(checker, articles: list[Article]) -> None:
@@ -40,18 +38,14 @@ def check_images_front_matter(checker, articles: list[Article]) -> None:
             continue
         line = a.key_lines.get("image")
         if not a.image_alt.strip():
-            checker.add(a.source, line, "warning", "image-alt", f"`image: {a.image}` has no `image_alt`",
-                        "add `image_alt: \"…\"` describing the image (used by social networks)")
+            checker.log.warning(a.source, "image-alt-front-matter", line=line, image=a.image)
         if urlsplit(a.image).path.lower().endswith((".svg", ".svgz")):
-            checker.add(a.source, line, "warning", "social-image",
-                        f"`image: {a.image}` is an SVG: social networks do not show SVG previews",
-                        "use a PNG or JPEG, ideally 1200×630 pixels, for the social card")
+            checker.log.warning(a.source, "social-image", line=line, image=a.image)
         if a.image.startswith(("http://", "https://", "//")):
             continue
         path = unquote(urlsplit(a.image).path)
         if checker.published.resolve(path) is None and not source_file_exists(a, path):
-            checker.add(a.source, line, "error", "missing-image", f"image {a.image} not found",
-                        missing_file_hint(a, path))
+            missing_image(checker, a, a.image, line, path)
 
 
 def source_file_exists(a: Article, path: str) -> bool:
@@ -70,6 +64,5 @@ def check_author_photos(checker, site: Site) -> None:
         if not photo.startswith(checker.cfg.root_path):
             photo = checker.cfg.root_path.rstrip("/") + photo
         if checker.published.resolve(unquote(photo)) is None:
-            checker.add(person.source or "content/authors", None, "error", "missing-image",
-                        f"photo {person.photo} of {person.name} not found",
-                        f"put the file in static{photo[len(checker.cfg.root_path) - 1:]} or fix `photo:`")
+            checker.log.error(person.source or "content/authors", "missing-image-photo", photo=person.photo,
+                              name=person.name, path=photo[len(checker.cfg.root_path) - 1:])

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..model import Article
 from .html import Locator, Ref, element_ids
-from .images import check_body_image, missing_body_image
+from .images import check_body_image, missing_image
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:")
 
@@ -38,7 +38,6 @@ def internal_path(checker, url: str, base: str) -> tuple[str, str] | None:
 
 def check_ref(checker, a: Article, ref: Ref, locator: Locator, external_refs: dict) -> None:
     url = ref.url
-    what = "image" if ref.kind == "img" else "link"
     line = locator.line(url) if url else None  # every reference advances the locator once
     if ref.kind == "img":
         check_body_image(checker, a, ref, line)
@@ -50,7 +49,7 @@ def check_ref(checker, a: Article, ref: Ref, locator: Locator, external_refs: di
     if internal is None:
         if url.lower().startswith(("http://", "https://", "//")):
             key = "https:" + url if url.startswith("//") else url
-            external_refs.setdefault(key, []).append((a, line, what))
+            external_refs.setdefault(key, []).append((a, line, ref.kind))
         return
     path, fragment = internal
     published = checker.published
@@ -66,17 +65,14 @@ def check_ref(checker, a: Article, ref: Ref, locator: Locator, external_refs: di
             checker.inbound.setdefault(draft.source, set()).add(a.source)
             unpublished(checker, a, draft, url, line)
         elif ref.kind == "img":
-            missing_body_image(checker, a, url, line, path)
+            missing_image(checker, a, url, line, path)
         else:
-            checker.add(a.source, line, "error", "broken-link", f"link to {url}: no such page on the site",
-                        broken_hint(checker, path))
+            broken_link(checker, a, url, line, path)
         return
     target = published.articles.get(target_url)
     if target is None and target_url in published.redirects:
         target = published.redirects[target_url]
-        checker.add(a.source, line, "warning", "redirected-link",
-                    f"link to the old URL {url}, which only redirects to {target.url}",
-                    f"link to {target.url} directly")
+        checker.log.warning(a.source, "redirected-link", line=line, url=url, target=target.url)
         target_url = target.url
     if target is not None and target.source != a.source:
         checker.inbound.setdefault(target.source, set()).add(a.source)
@@ -93,33 +89,43 @@ def check_anchor(checker, a: Article, url: str, line: int | None, fragment: str,
         return
     stem = fragment.split("-")[0]
     close = sorted(i for i in ids if stem and stem in i)[:3]
-    checker.add(a.source, line, "error", "broken-anchor", f"link to {url}: the page has no section #{fragment}",
-                ("anchors that look close: " + ", ".join("#" + c for c in close)) if close
-                else "headings get their anchor from their text (« Mise en œuvre » -> #mise-en-oeuvre); "
-                "check the heading in the target article")
+    if close:
+        checker.log.error(a.source, "broken-anchor-similar", line=line, url=url, anchor=fragment,
+                          anchors=", ".join("#" + c for c in close))
+    else:
+        checker.log.error(a.source, "broken-anchor", line=line, url=url, anchor=fragment)
 
 
 def unpublished(checker, a: Article, target: Article, url: str, line: int | None) -> None:
-    state = "dated in the future" if target.is_future and target.status in ("published", "scheduled") \
-        else f"not published (status: {target.status})"
-    when = f" until {target.date:%Y-%m-%d}" if target.is_future and target.date else ""
+    """A link to an article that is not on the live site: an error from a live article, a warning
+    from one that is not live either; the target is dated in the future or not published."""
+    future = target.is_future and target.date is not None and target.status in ("published", "scheduled")
     if checker.is_live(a):
-        checker.add(a.source, line, "error", "unpublished-link",
-                    f"link to {url} ({target.source}), which is {state}: broken on the live site{when}",
-                    "publish that article first, or remove the link until it is published")
+        if future:
+            checker.log.error(a.source, "unpublished-link-future", line=line, url=url, target=target.source,
+                              date=f"{target.date:%Y-%m-%d}")
+        else:
+            checker.log.error(a.source, "unpublished-link", line=line, url=url, target=target.source,
+                              status=target.status)
+    elif future:
+        checker.log.warning(a.source, "unpublished-link-draft-future", line=line, url=url, target=target.source)
     else:
-        checker.add(a.source, line, "warning", "unpublished-link",
-                    f"link to {url} ({target.source}), which is {state}",
-                    "publish that article before (or together with) this one")
+        checker.log.warning(a.source, "unpublished-link-draft", line=line, url=url, target=target.source,
+                            status=target.status)
 
 
-def broken_hint(checker, path: str) -> str:
+def broken_link(checker, a: Article, url: str, line: int | None, path: str) -> None:
+    """A link to no page of the site; the hint depends on what it looks like: the site's sub-path
+    forgotten, a close address, or neither."""
     root = checker.cfg.root_path
     if root != "/" and not path.startswith(root):
-        return f"internal links start with the site's path {root} (base_url), e.g. {root}{path.lstrip('/')}"
+        checker.log.error(a.source, "broken-link-site-path", line=line, url=url, root=root,
+                          example=f"{root}{path.lstrip('/')}")
+        return
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     if slug:
         close = [u for u in checker.published.articles if slug in u or u.rstrip("/").rsplit("/", 1)[-1] in path]
         if close:
-            return "did you mean " + " or ".join(sorted(close)[:2]) + " ?"
-    return "copy the address of the target article from the built site (year and slug: /2021/mon-article/)"
+            checker.log.error(a.source, "broken-link-similar", line=line, url=url, pages=", ".join(sorted(close)[:2]))
+            return
+    checker.log.error(a.source, "broken-link", line=line, url=url)

@@ -11,35 +11,27 @@ DESCRIPTION_MAX = 160
 def check_metadata(checker, a: Article) -> None:
     lines = a.key_lines
     title_line = lines.get("title")
+    log = checker.log
     if len(a.title) > TITLE_MAX:
-        checker.add(a.source, title_line, "warning", "long-title",
-                    f"title of {len(a.title)} characters (over {TITLE_MAX}): search engines cut it",
-                    "shorten the title; keep the words people search for at the start")
+        log.warning(a.source, "long-title", line=title_line, length=len(a.title), max=TITLE_MAX)
     if a.kind == "post":
         explicit = next((k for k in ("summary", "description", "excerpt") if k in lines), None)
         if explicit is None:
-            checker.add(a.source, title_line, "warning", "no-summary",
-                        "no summary: the first paragraph is used for search results, social cards and feeds",
-                        "add `summary: \"…\"` (one or two sentences, 160 characters at most) to the front matter")
+            log.warning(a.source, "no-summary", line=title_line)
         elif len(a.summary) > DESCRIPTION_MAX:
-            checker.add(a.source, lines.get(explicit), "warning", "long-description",
-                        f"{explicit} of {len(a.summary)} characters (over {DESCRIPTION_MAX}): search "
-                        "engines and social networks cut it", "shorten it to one or two sentences")
+            log.warning(a.source, "long-description", line=lines.get(explicit), field=explicit,
+                        length=len(a.summary), max=DESCRIPTION_MAX)
         if a.is_future and a.date:
-            scheduled = a.status == "scheduled"
-            checker.add(a.source, lines.get("date"), "warning", "future",
-                        f"dated in the future ({a.date:%Y-%m-%d %H:%M}): "
-                        + ("scheduled, it goes live then" if scheduled else
-                        "it is not on the site until then"),
-                        "check the date; `contentkit build --future` previews it" if not scheduled
-                        else "nothing to do if the date is right")
+            date = f"{a.date:%Y-%m-%d %H:%M}"
+            if a.status == "scheduled":
+                log.warning(a.source, "future-scheduled", line=lines.get("date"), date=date)
+            else:
+                log.warning(a.source, "future", line=lines.get("date"), date=date)
     for person in a.authors + a.interviewees:
         if person.generated:
             key = next((k for k in ("authors", "author", "interviewees") if k in lines), None)
-            checker.add(a.source, lines.get(key) if key else None, "warning", "unknown-author",
-                        f"'{person.name}' has no author profile (a minimal page is generated)",
-                        f"create content/authors/{person.id}.yml with name, job_title, bio and photo, "
-                        "or use the id of an existing profile")
+            log.warning(a.source, "unknown-author", line=lines.get(key) if key else None, name=person.name,
+                        id=person.id)
 
 
 def check_duplicates(checker, articles: list[Article]) -> None:
@@ -51,9 +43,7 @@ def check_duplicates(checker, articles: list[Article]) -> None:
             seen[key] = a
             continue
         for x, y in ((a, other), (other, a)):
-            checker.add(x.source, x.key_lines.get("title"), "warning", "duplicate-title",
-                        f"same title as {y.source}", "give each article its own title (readers and "
-                        "search engines cannot tell them apart)")
+            checker.log.warning(x.source, "duplicate-title", line=x.key_lines.get("title"), other=y.source)
 
 
 def check_orphans(checker, articles: list[Article]) -> None:
@@ -61,9 +51,4 @@ def check_orphans(checker, articles: list[Article]) -> None:
         if a.kind != "post" or not checker.is_live(a):
             continue
         if not checker.inbound.get(a.source):
-            checker.add(a.source, a.key_lines.get("title"), "warning", "orphan",
-                        "no other article links to this one",
-                        "link to it from a related article or from a topic hub (content/topics/), so "
-                        "readers and search engines find it")
-
-# External links -------------------------------------------------------------------------------
+            checker.log.warning(a.source, "orphan", line=a.key_lines.get("title"))

@@ -1,26 +1,39 @@
-"""The result of `contentkit check` and how it is printed (text for people, JSON for scripts)."""
+"""The result of `contentkit check` and how it is printed (text for people, JSON for scripts).
+
+The findings are the problems of a ProblemLog (worded in the site's language from the errors
+catalog); the report's own lines (counts, verdict) come from the `cli` catalog section."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from rich.console import Console
 
-from ..errors import Problem
+from ..errors import Problem, ProblemLog
+from ..i18n import catalog
+from ..commands.terminal import counted, severity_label
 
 
 @dataclass
 class CheckReport:
-    findings: list[Problem] = field(default_factory=list)
+    log: ProblemLog = field(default_factory=ProblemLog)
     articles: int = 0
     external_checked: int = 0
 
     @property
+    def lang(self) -> str:
+        return self.log.lang
+
+    @property
+    def findings(self) -> list[Problem]:
+        return self.log.problems
+
+    @property
     def errors(self) -> list[Problem]:
-        return [f for f in self.findings if f.severity == "error"]
+        return self.log.errors
 
     @property
     def warnings(self) -> list[Problem]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return self.log.warnings
 
     def as_dict(self) -> dict:
         return {"summary": {"articles": self.articles, "errors": len(self.errors),
@@ -30,13 +43,20 @@ class CheckReport:
 
 def print_text(report: CheckReport) -> None:
     console = Console(highlight=False, soft_wrap=True)
+    messages = catalog(report.lang)
     for f in report.findings:
         style = "bold red" if f.severity == "error" else "yellow"
-        console.print(f"[{style}]{f.severity}[/] [bold]{f.location()}[/] [dim]({f.code})[/]", end=" ")
+        console.print(f"[{style}]{severity_label(messages, f.severity)}[/] [bold]{f.location()}[/] "
+                      f"[dim]({f.code})[/]", end=" ")
         console.print(f.message, markup=False)
         if f.hint:
             console.print(f"    → {f.hint}", markup=False)
     errors, warnings = len(report.errors), len(report.warnings)
-    verdict = "[bold red]not ready[/]" if errors else "[green]ready to publish[/]"
-    console.print(f"{report.articles} articles checked: {errors} error(s), {warnings} warning(s) — {verdict}"
-                  + (f" ({report.external_checked} external links checked)" if report.external_checked else ""))
+    verdict = (f"[bold red]{messages.t('cli.check.not_ready')}[/]" if errors
+               else f"[green]{messages.t('cli.check.ready')}[/]")
+    external = (counted(messages, "cli.check.external", report.external_checked)
+                if report.external_checked else "")
+    console.print(messages.t("cli.check.summary", articles=counted(messages, "cli.check.articles", report.articles),
+                             errors=counted(messages, "cli.check.errors", errors),
+                             warnings=counted(messages, "cli.check.warnings", warnings),
+                             verdict=verdict, external=external))

@@ -11,6 +11,8 @@ import importlib
 
 import click
 
+from .terminal import help_text
+
 COMMANDS = {
     "build": "contentkit.commands.build",
     "new": "contentkit.commands.new",
@@ -37,7 +39,7 @@ class LazyGroup(click.Group):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="contentkit")
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=help_text("main"))
+@click.version_option(package_name="contentkit", help=help_text("version"))
 def main() -> None:
-    """contentkit: a static blog for professionals who blog."""
+    pass

@@ -14,7 +14,7 @@ from rich.console import Console
 from ..analytics.command import AFTER_OUTPUTS, ENRICHERS, TRAFFIC_OPTIONS, run_analysis
 from ..analytics.outputs import Column, print_table, write_outputs
 from ..errors import BuildFailed
-from .terminal import print_problems
+from .terminal import counted, decimal, help_text, messages_for, print_problems, root_option
 
 
 def _with_options(options: list[Callable]) -> Callable:
@@ -25,22 +25,17 @@ def _with_options(options: list[Callable]) -> Callable:
     return decorate
 
 
-@click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The site folder (holds content/ and contentkit.yml).")
+@click.command(help=help_text("analyze.command"))
+@root_option
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for articles.csv and analysis.json (default: reports/ in the site folder).")
-@click.option("--drafts", is_flag=True, help="Also analyse posts that are not published yet.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write .contentkit-cache/.")
-@click.option("--workers", type=int, default=None,
-              help="Worker processes (default: CPU count).")
+              help=help_text("analyze.output"))
+@click.option("--drafts", is_flag=True, help=help_text("analyze.drafts"))
+@click.option("--no-cache", is_flag=True, help=help_text("no_cache"))
+@click.option("--workers", type=int, default=None, help=help_text("analyze.workers"))
 @_with_options(TRAFFIC_OPTIONS)
 def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, workers: int | None,
             **extension_options: Any) -> None:
-    """Readability and topic depth of every article → reports/articles.csv, analysis.json.
-
-    Scores are conventions to discuss, not verdicts: see docs/analytics.md for every definition.
-    """
+    messages = messages_for(root)
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False)
     started = time.perf_counter()
@@ -48,11 +43,11 @@ def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, worke
         site, report, log = run_analysis(root, drafts=drafts, use_cache=not no_cache,
                                          workers=workers)
     except BuildFailed as exc:
-        print_problems(exc.problems)
-        err.print(f"[bold red]Analysis failed: {len(exc.problems)} content error(s).[/]")
+        print_problems(exc.problems, messages)
+        err.print(counted(messages, "cli.analyze.failed", len(exc.problems)), style="bold red", markup=False)
         sys.exit(1)
     if log.warnings:
-        err.print(f"{len(log.warnings)} content warning(s) (`contentkit build --verbose` lists them).")
+        err.print(counted(messages, "cli.analyze.warnings", len(log.warnings)), markup=False)
 
     options = {"root": root, "output": output, "drafts": drafts, "no_cache": no_cache,
                "workers": workers, **extension_options}
@@ -69,7 +64,8 @@ def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, worke
     for hook in AFTER_OUTPUTS:
         paths += hook(report, site, options, out_dir, out) or []
     if not report.articles:
-        out.print("No article to analyse" + ("" if drafts else " (use --drafts to include unpublished posts)")
-                  + ".")
-    out.print(f"Wrote {', '.join(str(p) for p in paths)} in {time.perf_counter() - started:.1f} s.",
+        out.print(messages.t("cli.analyze.no_articles" if drafts else "cli.analyze.no_articles_drafts"),
+                  markup=False)
+    out.print(messages.t("cli.analyze.wrote", paths=", ".join(str(p) for p in paths),
+                         seconds=decimal(messages, time.perf_counter() - started, 1)),
               markup=False, highlight=False)

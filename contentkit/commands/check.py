@@ -9,28 +9,29 @@ from pathlib import Path
 import click
 
 from ..check import CheckReport, print_text, run_checks
-from ..errors import BuildFailed
-from .terminal import root_option
+from ..errors import BuildFailed, ProblemLog
+from .terminal import help_text, root_option, terminal_language
 
 
-@click.command()
+@click.command(help=help_text("check.command"))
 @root_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--external", is_flag=True, help="Also check links to other sites (slow; results cached).")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per external link.")
-@click.option("--cache-days", type=float, default=7.0, show_default=True,
-              help="Re-check external links that worked more than this many days ago.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=help_text("check.format"))
+@click.option("--external", is_flag=True, help=help_text("check.external"))
+@click.option("--timeout", type=float, default=10.0, show_default=True, help=help_text("check.timeout"))
+@click.option("--cache-days", type=float, default=7.0, show_default=True, help=help_text("check.cache_days"))
+@click.option("--strict", is_flag=True, help=help_text("check.strict"))
 def check(root: Path, fmt: str, external: bool, timeout: float, cache_days: float, strict: bool) -> None:
-    """Check content before publishing: links, anchors, images, summaries, titles, authors."""
     try:
         report = run_checks(root, external=external, timeout=timeout, cache_days=cache_days)
     except BuildFailed as exc:  # the config itself cannot be read
-        report = CheckReport(findings=[dataclasses.replace(p, code=p.code or "content") for p in exc.problems])
+        log = ProblemLog(lang=terminal_language(root))
+        for p in exc.problems:
+            log.add(dataclasses.replace(p, code=p.code or "content"))
+        report = CheckReport(log)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         print_text(report)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     sys.exit(1 if failed else 0)
-

@@ -7,16 +7,16 @@ from pathlib import Path
 import click
 
 from ..content.cache import CACHE_DIR
-from .terminal import root_option
+from .terminal import help_text, messages_for, root_option
 
 
-@click.command()
+@click.command(help=help_text("clean.command"))
 @root_option
 def clean(root: Path) -> None:
-    """Delete the build cache (.contentkit-cache/)."""
+    messages = messages_for(root)
     target = root / CACHE_DIR
     if target.is_dir():
         shutil.rmtree(target)
-        click.echo(f"Removed {target}")
+        click.echo(messages.t("cli.clean.removed", path=target))
     else:
-        click.echo("No cache to remove.")
+        click.echo(messages.t("cli.clean.nothing"))

@@ -8,19 +8,18 @@ import click
 
 from ..errors import ContentError
 from ..scaffold import init_site
-from .terminal import print_problems
+from .terminal import help_text, messages_for, print_problems
 
 
-@click.command()
+@click.command(help=help_text("init.command"))
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="Mon blog", help="Site title.")
-@click.option("--language", default="fr", help="Site language (fr, en...).")
+@click.option("--title", default="Mon blog", help=help_text("init.title"))
+@click.option("--language", default="fr", help=help_text("init.language"))
 def init(path: Path, title: str, language: str) -> None:
-    """Create a new, empty site that builds."""
+    messages = messages_for(None)  # not in a site yet: the user's locale
     try:
         init_site(path, title=title, language=language)
     except ContentError as exc:
-        print_problems([exc.problem])
+        print_problems([exc.problem.in_language(messages.lang)], messages)
         sys.exit(1)
-    click.echo(f"Created a new site in {path}. Next: cd {path} && contentkit new \"Mon premier article\" "
-               "--author moi && contentkit serve")
+    click.echo(messages.t("cli.init.created", path=path))

@@ -12,13 +12,15 @@ from pathlib import Path
 import click
 
 from ..errors import Problem
+from ..i18n import Catalog
 from ..serve.server import PortInUse, PreviewServer, is_loopback
-from .terminal import console, print_problems, root_option
+from .terminal import console, counted, help_text, is_site, messages_for, print_problems, root_option
 
 
 class RichReporter:
-    def __init__(self) -> None:
+    def __init__(self, messages: Catalog) -> None:
         self.console = console
+        self.messages = messages
 
     def info(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -30,29 +32,27 @@ class RichReporter:
         self.console.print(text, style="bold red", markup=False, highlight=False, soft_wrap=True)
 
     def problems(self, problems: list[Problem]) -> None:
-        print_problems(problems)
+        print_problems(problems, self.messages)
 
 
-@click.command()
+@click.command(help=help_text("serve.command"))
 @root_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on; when taken, the next free one is used (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep 127.0.0.1 unless others must see your drafts.")
-@click.option("--strict-port", is_flag=True, help="Fail instead of trying the next ports when --port is taken.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
-@click.option("--workers", type=int, default=None, help="Worker processes for Markdown (default: CPU count).")
-@click.option("--search", is_flag=True,
-              help="Also build the search index (re-indexes the whole site on every save: slower).")
-@click.option("--verbose", "-v", is_flag=True, help="Show the time of each build stage.")
+              help=help_text("serve.port"))
+@click.option("--host", default="127.0.0.1", show_default=True, help=help_text("serve.host"))
+@click.option("--strict-port", is_flag=True, help=help_text("serve.strict_port"))
+@click.option("--open", "open_browser", is_flag=True, help=help_text("serve.open"))
+@click.option("--workers", type=int, default=None, help=help_text("workers"))
+@click.option("--search", is_flag=True, help=help_text("serve.search"))
+@click.option("--verbose", "-v", is_flag=True, help=help_text("serve.verbose"))
 def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: bool, workers: int | None,
           search: bool, verbose: bool) -> None:
-    """Preview the site with drafts and future posts; pages reload as you save."""
-    reporter = RichReporter()
-    if not (root / "contentkit.yml").is_file() and not (root / "contentkit.yaml").is_file() \
-            and not (root / "content").is_dir():
-        reporter.warn(f"{root.resolve()} does not look like a contentkit site (no contentkit.yml, no content/).")
-        reporter.info("    → run it from your site folder, or pass --root PATH (or create one: contentkit init NAME)")
+    messages = messages_for(root)
+    t = messages.t
+    reporter = RichReporter(messages)
+    if not is_site(root):
+        reporter.warn(t("cli.serve.not_a_site", root=root.resolve()))
+        reporter.info(t("cli.serve.not_a_site_hint"))
         sys.exit(2)
 
     stop = threading.Event()
@@ -76,29 +76,30 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
         try:
             actual = server.bind()
         except PortInUse as exc:
-            reporter.warn(f"Cannot start the preview: {exc}.")
-            reporter.info(f"    → stop the other server, or choose another port: contentkit serve --port {port + 1}"
-                          if strict_port or port == 0 else
-                          f"    → ports {exc.first}-{exc.last} are all taken; choose one with --port")
+            ports = f"{exc.first}" if exc.first == exc.last else f"{exc.first}-{exc.last}"
+            reporter.warn(t("cli.serve.cannot_start", ports=ports, host=exc.host))
+            reporter.info(t("cli.serve.port_taken_hint", port=port + 1) if strict_port or port == 0 else
+                          t("cli.serve.ports_taken_hint", first=exc.first, last=exc.last))
             sys.exit(1)
         except OSError as exc:
-            reporter.warn(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.")
+            reporter.warn(t("cli.serve.cannot_listen", host=host, port=port, error=exc.strerror or exc))
             sys.exit(1)
         if port and actual != port:
-            reporter.warn(f"Port {port} is in use; using {actual} instead.")
+            reporter.warn(t("cli.serve.port_changed", port=port, actual=actual))
         if not host or not is_loopback(host):
-            reporter.warn(f"Listening on {host or 'all interfaces'}: anyone on your network can see drafts.")
-        reporter.info("Building the preview (drafts and future posts included)…")
+            reporter.warn(t("cli.serve.public", host=host) if host else t("cli.serve.public_everywhere"))
+        reporter.info(t("cli.serve.building"))
         server.start()
-        reporter.info(f"Preview: {server.url}  (watching {len(server.watcher.watched)} folder(s); Ctrl-C to stop)")
+        reporter.info(t("cli.serve.ready", url=server.url,
+                        folders=counted(messages, "cli.serve.folders", len(server.watcher.watched))))
         if open_browser:
             webbrowser.open(server.url)
         while not stop.wait(0.5):
             pass
-        reporter.info("Stopping…")
+        reporter.info(t("cli.serve.stopping"))
     finally:
         server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    reporter.info("Preview stopped.")
+    reporter.info(t("cli.serve.stopped"))
 

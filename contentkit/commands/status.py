@@ -8,25 +8,23 @@ from pathlib import Path
 
 import click
 
-from ..model import BuildOptions
 from ..build import load_site
 from ..config import load_config
 from ..dates import DateError, parse_date
 from ..editorial.command import pipeline, print_tables
 from ..errors import BuildFailed, ProblemLog
-from .terminal import print_problems
+from ..model import BuildOptions
+from .terminal import counted, help_text, messages_for, print_problems, root_option
 
 
-@click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The site folder (holds content/ and contentkit.yml).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--published", type=int, default=5, show_default=True,
-              help="How many recently published posts to list.")
-@click.option("--now", "now_text", default=None,
-              help="Show the pipeline as of this date (e.g. 2026-05-04 09:00, in the site timezone).")
+@click.command(help=help_text("status.command"))
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help=help_text("status.format"))
+@click.option("--published", type=int, default=5, show_default=True, help=help_text("status.published"))
+@click.option("--now", "now_text", default=None, help=help_text("status.now"))
 def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
-    """Print the editorial pipeline: who writes what, what waits for review, what goes live when."""
+    messages = messages_for(root)
     log = ProblemLog()
     now = None
     if now_text:
@@ -37,7 +35,7 @@ def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
     try:
         site = load_site(root, BuildOptions(preview=True, now=now), log)
     except BuildFailed as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, messages)
         sys.exit(1)
     data = pipeline(site, log.errors, published)
     if fmt == "json":
@@ -45,9 +43,8 @@ def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
     else:
         print_tables(site, data)
         if log.errors:
-            print_problems(log.errors)
+            print_problems(log.errors, messages)
         if log.warnings:
-            click.echo(f"{len(log.warnings)} warning(s): run `contentkit check` or `contentkit build` "
-                       "to see them.", err=True)
+            click.echo(counted(messages, "cli.status.warnings", len(log.warnings)), err=True)
     if log.errors:
         sys.exit(1)

@@ -1,4 +1,15 @@
-"""What every command shares on the terminal: the console (stderr), located problems, `--root`."""
+"""What every command shares on the terminal: the console (stderr), located problems, `--root`, and
+the language the terminal speaks.
+
+Every line a command prints comes from the `cli` section of the catalogs (contentkit/catalogs/
+<lang>/cli.yml), in `terminal_language(root)`: the site's language when the command runs in a site,
+else the user's locale (LC_ALL, LC_MESSAGES, LANG), else English. Problems are already worded in
+the site's language by the ProblemLog that collected them.
+
+Counts: a counted phrase has two keys, `<name>_one` (n = 1) and `<name>_other`, and may have a
+third, `<name>_zero` (n = 0), where "no errors" / "aucune erreur" reads better than a zero;
+`counted(messages, "cli.check.errors", n)` picks the key.
+"""
 from __future__ import annotations
 
 import os
@@ -6,27 +17,87 @@ import sys
 from pathlib import Path
 
 import click
+from babel.numbers import format_decimal
 from rich.console import Console
 
+from ..config import SiteConfig, declared_language, find_config_file
 from ..errors import Problem
+from ..i18n import DEFAULT_LANGUAGE, Catalog, base_language, catalog
 
 console = Console(stderr=True, highlight=False)
 
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # in POSIX order of precedence
 
-def print_problems(problems: list[Problem], limit: int | None = None) -> None:
+
+def locale_language(environ=None) -> str:
+    """The user's language from the environment (`fr_FR.UTF-8` -> `fr`); English for C/POSIX or none."""
+    environ = os.environ if environ is None else environ
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value:
+            code = value.split(".")[0].split("@")[0]
+            return DEFAULT_LANGUAGE if code in ("C", "POSIX") else base_language(code)
+    return DEFAULT_LANGUAGE
+
+
+def is_site(root: Path) -> bool:
+    return find_config_file(Path(root)) is not None or (Path(root) / "content").is_dir()
+
+
+def terminal_language(root: Path | None = None) -> str:
+    """The language of a command's terminal output: the language the site's config declares (read
+    line by line, so a broken config still gives it; the config default when it declares none) when
+    `root` is a site folder, else the user's locale."""
+    if root is not None and is_site(root):
+        path = find_config_file(Path(root))
+        try:
+            return declared_language(path.read_text(encoding="utf-8-sig")) if path else SiteConfig.language
+        except (OSError, UnicodeDecodeError):
+            pass
+    return locale_language()
+
+
+def messages_for(root: Path | None = None) -> Catalog:
+    """The catalog a command prints with."""
+    return catalog(terminal_language(root))
+
+
+def counted(messages: Catalog, key: str, n: int, **params) -> str:
+    """A counted phrase: `key_zero` (when the catalog has it) for 0, `key_one` for 1, `key_other`."""
+    if n == 0 and f"{key}_zero" in messages:
+        return messages.t(f"{key}_zero", n=n, **params)
+    return messages.t(f"{key}_one" if n == 1 else f"{key}_other", n=n, **params)
+
+
+def decimal(messages: Catalog, value: float, places: int) -> str:
+    """A number with `places` decimals as the language writes it (0.52 / 0,52)."""
+    return format_decimal(value, format="0." + "0" * places if places else "0", locale=messages.lang)
+
+
+def severity_label(messages: Catalog, severity: str) -> str:
+    return messages.t(f"cli.severity.{severity}")
+
+
+def print_problems(problems: list[Problem], messages: Catalog, limit: int | None = None) -> None:
     for p in problems[:limit]:
         style = "bold red" if p.severity == "error" else "yellow"
-        console.print(f"[{style}]{p.severity}[/] [bold]{p.location()}[/]: {p.message}", markup=True,
-                      soft_wrap=True, highlight=False)
+        console.print(f"[{style}]{severity_label(messages, p.severity)}[/] [bold]{p.location()}[/]: ",
+                      end="", soft_wrap=True, highlight=False)
+        console.print(p.message, markup=False, soft_wrap=True, highlight=False)
         if p.hint:
             console.print(f"    → {p.hint}", markup=False, soft_wrap=True)
     if limit is not None and len(problems) > limit:
-        console.print(f"… and {len(problems) - limit} more")
+        console.print(counted(messages, "cli.problems.more", len(problems) - limit), markup=False)
+
+
+def help_text(key: str) -> str:
+    """A `--help` text in the user's locale (help is read before any site: the environment decides)."""
+    return catalog(locale_language()).t(f"cli.help.{key}")
 
 
 def root_option(f):
     return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                        show_default=True, help="The site folder (holds content/ and contentkit.yml).")(f)
+                        show_default=True, help=help_text("root"))(f)
 
 
 _PACKAGE_MAIN = Path(__file__).resolve().parent.parent / "__main__.py"

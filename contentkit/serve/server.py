@@ -333,8 +333,7 @@ class PreviewServer:
             except BuildFailed as exc:
                 outcome = BuildOutcome(False, time.perf_counter() - started, "failed", problems=exc.problems)
             except Exception as exc:  # noqa: BLE001 - a bug must not kill the preview either
-                problem = Problem("contentkit", f"unexpected error during the build: {type(exc).__name__}: {exc}",
-                                  "this is a contentkit bug; the preview keeps running")
+                problem = Problem.of("build-crashed", "contentkit", error=f"{type(exc).__name__}: {exc}")
                 outcome = BuildOutcome(False, time.perf_counter() - started, "failed", problems=[problem])
             else:
                 written = [w for w in result.report.written if not w.startswith(".contentkit/")]
