@@ -174,9 +174,14 @@ class SiteFactory:
         return lxml.html.parse(str(self.output(url, out))).getroot()
 
     def snapshot(self, out: Path | str | None = None) -> dict[str, bytes]:
-        """Every output file's bytes, by relative path."""
-        out = Path(out if out is not None else self.out)
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        """Every output file's bytes, by relative path (of the last build unless told)."""
+        return snapshot(out if out is not None else self.out)
+
+
+def snapshot(folder: Path | str) -> dict[str, bytes]:
+    """Every file's bytes under a folder, by relative path."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:

@@ -13,49 +13,35 @@ from pathlib import Path
 import pytest
 
 from contentkit import build as build_mod
-from contentkit.model import BuildOptions
-from contentkit.build import BuildState, build_site
+from contentkit.build import BuildState
 from contentkit.render import env as env_mod
 from contentkit.render.env import BUILTIN_THEMES
+
+from .conftest import snapshot
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 DEFAULT_CARD = (BUILTIN_THEMES / "default/templates/partials/card.html").read_text(encoding="utf-8")
 
 
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+def article(site, i: int, title: str | None = None, status: str = "published", name: str | None = None):
+    site.post(name or f"post-{i:02d}", title or f"Article numéro {i}", f"2024-03-{i + 1:02d} 09:00",
+              slug=f"post-{i:02d}", author=["alice", "bruno"][i % 2],
+              tags=["Données", ["Cuisine", "Voyage", "Musique"][i % 3]], category=["Technique", "Culture"][i % 2],
+              status=status, summary=f"Résumé {i} & <co>",
+              body=f"Premier paragraphe {i} avec un [lien](../autre/).\n\n## Une section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
 
 
-def post(i: int, title: str | None = None, status: str = "published") -> str:
-    return (f'---\ntitle: "{title or f"Article numéro {i}"}"\nslug: post-{i:02d}\ndate: 2024-03-{i + 1:02d} 09:00\n'
-            f"author: {['alice', 'bruno'][i % 2]}\ntags: [Données, {['Cuisine', 'Voyage', 'Musique'][i % 3]}]\n"
-            f"category: {['Technique', 'Culture'][i % 2]}\nstatus: {status}\n"
-            f'summary: "Résumé {i} & <co>"\n---\n\nPremier paragraphe {i} avec un [lien](../autre/).\n\n'
-            "## Une section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
-
-
-def make_site(root: Path, posts: int = 14) -> Path:
-    write(root, "contentkit.yml", 'title: "Carnet rapide"\nbase_url: "https://blog.example.com/"\n'
-          "language: fr\ntimezone: Europe/Paris\nper_page: 3\nfeed_items: 4\nsearch: false\n")
-    for i in range(posts):
-        write(root, f"content/posts/post-{i:02d}.md", post(i))
-    write(root, "content/posts/brouillon.md", post(20, "Un brouillon", status="writing"))
-    write(root, "content/authors/alice.yml", "name: Alice Martin\nrole: staff\n")
-    write(root, "content/authors/bruno.yml", "name: Bruno Lefèvre\nrole: guest\ncompany: Acme\n")
-    return root
-
-
-def build(root: Path, out: Path, **kwargs):
-    kwargs.setdefault("use_cache", False)
-    kwargs.setdefault("workers", 1)
-    return build_site(root, out, BuildOptions(now=NOW, preview=kwargs.pop("preview", False),
-                                              drafts=kwargs.pop("drafts", False)), **kwargs)
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+@pytest.fixture
+def site(make_site):
+    """14 posts, a draft, a staff author and a guest; clean single-process builds unless asked."""
+    site = make_site(config={"title": "Carnet rapide", "per_page": 3, "feed_items": 4, "search": False},
+                     now=NOW, use_cache=False, workers=1)
+    for i in range(14):
+        article(site, i)
+    article(site, 20, "Un brouillon", status="writing", name="brouillon")
+    site.author("alice", "Alice Martin")
+    site.author("bruno", "Bruno Lefèvre", role="guest", company="Acme")
+    return site
 
 
 def assert_same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
@@ -68,34 +54,32 @@ def list_pages(snap: dict[str, bytes]) -> list[str]:
     return [rel for rel, data in snap.items() if rel.endswith(".html") and b'<div class="cards">\n<' in data]
 
 
-def memo_vs_include(tmp_path: Path, root: Path, monkeypatch, **kwargs) -> dict[str, bytes]:
+def memo_vs_include(tmp_path: Path, site, monkeypatch, **kwargs) -> dict[str, bytes]:
     """Build with the memoized partials, then with a plain include for every card and byline:
     the same bytes."""
     fast = tmp_path / f"fast-{time.monotonic_ns()}"
-    build(root, fast, **kwargs)
+    site.build(fast, **kwargs)
     with monkeypatch.context() as m:
         m.setattr(env_mod.PartialMemo, "__bool__", lambda self: False)
         plain = tmp_path / f"plain-{time.monotonic_ns()}"
-        build(root, plain, **kwargs)
-    got, want = snapshot(fast), snapshot(plain)
+        site.build(plain, **kwargs)
+    got, want = site.snapshot(fast), site.snapshot(plain)
     assert_same(got, want)
     return got
 
 
 # Memoized partials ---------------------------------------------------------------------------
 
-def test_memoized_cards_equal_included_cards(tmp_path, monkeypatch):
-    root = make_site(tmp_path / "src")
-    snap = memo_vs_include(tmp_path, root, monkeypatch)
+def test_memoized_cards_equal_included_cards(site, tmp_path, monkeypatch):
+    snap = memo_vs_include(tmp_path, site, monkeypatch)
     pages = list_pages(snap)
     assert len(pages) > 10  # home, tags, categories, authors, years, and their later pages
     # The preview shows drafts, with a badge in the byline of their card and page.
-    snap = memo_vs_include(tmp_path, root, monkeypatch, preview=True, drafts=True)
+    snap = memo_vs_include(tmp_path, site, monkeypatch, preview=True, drafts=True)
     assert b"badge-writing" in snap["index.html"]
 
 
-def test_default_partials_are_memoized(tmp_path):
-    root = make_site(tmp_path / "src")
+def test_default_partials_are_memoized(site, tmp_path):
     calls = []
     real = env_mod.PartialMemo.render
 
@@ -105,7 +89,7 @@ def test_default_partials_are_memoized(tmp_path):
 
     with pytest.MonkeyPatch.context() as m:
         m.setattr(env_mod.PartialMemo, "render", spy)
-        build(root, tmp_path / "out")
+        site.build(tmp_path / "out")
     assert ("partials/card.html", True) in calls and ("partials/byline.html", True) in calls
 
 
@@ -121,11 +105,10 @@ def test_default_partials_are_memoized(tmp_path):
     # a dynamic include: what it reads cannot be known, so no memo
     ('<article class="card">{% include ("partials/" ~ "extra.html") %}</article>\n', 'extra:'),
 ])
-def test_site_card_override_takes_effect_everywhere(tmp_path, monkeypatch, card, shown):
-    root = make_site(tmp_path / "src")
-    write(root, "templates/partials/card.html", card)
-    write(root, "templates/partials/extra.html", "extra: {{ a.title }} {{ page_url }}")
-    snap = memo_vs_include(tmp_path, root, monkeypatch)
+def test_site_card_override_takes_effect_everywhere(site, tmp_path, monkeypatch, card, shown):
+    site.write("templates/partials/card.html", card)
+    site.write("templates/partials/extra.html", "extra: {{ a.title }} {{ page_url }}")
+    snap = memo_vs_include(tmp_path, site, monkeypatch)
     pages = list_pages(snap)
     assert pages and all(shown.encode() in snap[rel] for rel in pages)
     if "page_url" in card:
@@ -133,20 +116,18 @@ def test_site_card_override_takes_effect_everywhere(tmp_path, monkeypatch, card,
         assert b"@ /tags/cuisine/page/2/ # [Cuisine] p2<" in snap["tags/cuisine/page/2/index.html"]
 
 
-def test_byline_override_shows_in_cards_and_articles(tmp_path, monkeypatch):
-    root = make_site(tmp_path / "src")
-    write(root, "templates/partials/byline.html", '<p class="byline-v2">{{ a.title }} · {{ t("by") }}</p>')
-    snap = memo_vs_include(tmp_path, root, monkeypatch)
+def test_byline_override_shows_in_cards_and_articles(site, tmp_path, monkeypatch):
+    site.write("templates/partials/byline.html", '<p class="byline-v2">{{ a.title }} · {{ t("by") }}</p>')
+    snap = memo_vs_include(tmp_path, site, monkeypatch)
     assert '<p class="byline-v2">Article numéro 3'.encode() in snap["2024/post-03/index.html"]
     assert all(b"byline-v2" in snap[rel] for rel in list_pages(snap))
 
 
-def test_page_variable_hiding_a_global_is_seen_by_the_card(tmp_path, monkeypatch):
+def test_page_variable_hiding_a_global_is_seen_by_the_card(site, tmp_path, monkeypatch):
     """A theme's base template that sets `t` for its pages: the card must see the page's `t`."""
-    root = make_site(tmp_path / "src")
     base = (BUILTIN_THEMES / "default/templates/base.html").read_text(encoding="utf-8")
-    write(root, "templates/base.html", "{% set t = custom_t %}" + base)
-    write(root, "templates/partials/card.html", '<article class="card">{{ t("read_more") }}</article>')
+    site.write("templates/base.html", "{% set t = custom_t %}" + base)
+    site.write("templates/partials/card.html", '<article class="card">{{ t("read_more") }}</article>')
     import contentkit.render.env as e
     real = e.make_environment
 
@@ -156,45 +137,43 @@ def test_page_variable_hiding_a_global_is_seen_by_the_card(tmp_path, monkeypatch
         return env
 
     monkeypatch.setattr(build_mod, "make_environment", make)
-    snap = memo_vs_include(tmp_path, root, monkeypatch)
+    snap = memo_vs_include(tmp_path, site, monkeypatch)
     assert b"CUSTOM-read_more" in snap["index.html"]
 
 
-def test_title_change_updates_every_card_incrementally(tmp_path):
+def test_title_change_updates_every_card_incrementally(site, tmp_path):
     """Cards are remembered for one build only: an incremental build (cache + manifest, and a
     BuildState as the preview keeps it) shows the new title on every list page."""
-    root = make_site(tmp_path / "src")
     out, state = tmp_path / "out", BuildState()
-    build(root, out, use_cache=True, state=state)
-    before = snapshot(out)
+    site.build(out, use_cache=True, state=state)
+    before = site.snapshot(out)
     showing = [rel for rel in list_pages(before) if ">Article numéro 4<".encode() in before[rel]]
     assert len(showing) >= 5  # home, two tags, category, author, year
     for st, title in ((state, "Titre revu"), (None, "Titre revu deux fois")):  # serve, then the CLI
-        write(root, "content/posts/post-04.md", post(4, title))
-        build(root, out, use_cache=True, state=st)
-        after = snapshot(out)
+        article(site, 4, title)
+        site.build(out, use_cache=True, state=st)
+        after = site.snapshot(out)
         for rel in showing:
             assert f">{title}<".encode() in after[rel] and after[rel].count(b">Titre revu") == 1, rel
         clean = tmp_path / f"clean-{time.monotonic_ns()}"
-        build(root, clean)
-        assert_same(after, snapshot(clean))
+        site.build(clean)
+        assert_same(after, site.snapshot(clean))
 
 
-def test_title_change_updates_cards_in_the_preview(tmp_path):
+def test_title_change_updates_cards_in_the_preview(site, tmp_path):
     from contentkit.serve.server import PreviewServer
     from tests.test_serve import SSE, ListReporter, get
 
-    root = make_site(tmp_path / "src")
-    srv = PreviewServer(root, port=0, reporter=ListReporter(), workers=1)
+    srv = PreviewServer(site.root, port=0, reporter=ListReporter(), workers=1)
     srv.start()
     sse = SSE(srv.port)
     try:
         assert sse.next()[0] == "hello"
-        first = snapshot(srv.output_dir)
+        first = site.snapshot(srv.output_dir)
         showing = [rel for rel in list_pages(first) if ">Article numéro 4<".encode() in first[rel]]
         assert len(showing) >= 5
         for title in ("Titre revu", "Titre revu deux fois"):
-            write(root, "content/posts/post-04.md", post(4, title))
+            article(site, 4, title)
             assert sse.wait_for("reload", "failed")[0] == "reload"
             for rel in showing:
                 url = "/" + rel.removesuffix("index.html")
@@ -207,23 +186,22 @@ def test_title_change_updates_cards_in_the_preview(tmp_path):
 
 # Feeds ------------------------------------------------------------------------------------------
 
-def test_feed_contents_computed_once_per_article(tmp_path, monkeypatch):
+def test_feed_contents_computed_once_per_article(site, tmp_path, monkeypatch):
     """Each article's feed content (absolute links) is computed once per build, though the site's,
     its tags', category's and author's feeds show it in Atom and RSS: same bytes as computing it
     for every entry."""
     from contentkit.render import feeds
 
-    root = make_site(tmp_path / "src")
     calls = []
     real = feeds.absolute_links
     monkeypatch.setattr(feeds, "absolute_links", lambda *args: calls.append(args[1]) or real(*args))
     fast = tmp_path / "fast"
-    build(root, fast)
+    site.build(fast)
     assert calls and len(calls) == len(set(calls))
     with monkeypatch.context() as m:
         m.setattr(feeds, "feed_content", lambda a, site_url, memo=None: real(a.html, a.url, site_url))
-        build(root, tmp_path / "plain")
-    got, want = snapshot(fast), snapshot(tmp_path / "plain")
+        site.build(tmp_path / "plain")
+    got, want = site.snapshot(fast), site.snapshot(tmp_path / "plain")
     assert_same(got, want)
     assert b"https://blog.example.com/2024/autre/" in got["tags/cuisine/atom.xml"]  # ../autre/ made absolute
 
@@ -255,15 +233,16 @@ def test_staging_writer_makes_each_folder_once(tmp_path, monkeypatch):
     assert stat.S_IMODE((out / "index.html").stat().st_mode) == 0o666 & ~umask  # as open("wb")
 
 
-def test_output_does_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
-    root = make_site(tmp_path / "src", posts=30)
+def test_output_does_not_depend_on_the_number_of_workers(site, tmp_path, monkeypatch):
+    for i in range(14, 30):
+        article(site, i)
     monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(build_mod, "can_fork", lambda: True)
     snaps = []
     for workers in (1, 2, 3):
         out = tmp_path / f"out-{workers}"
-        build(root, out, workers=workers)
-        snaps.append(snapshot(out))
+        site.build(out, workers=workers)
+        snaps.append(site.snapshot(out))
     assert_same(snaps[0], snaps[1])
     assert_same(snaps[0], snaps[2])
 
@@ -276,22 +255,20 @@ def forked(monkeypatch):
 
 
 @pytest.mark.parametrize("card", ["{{ a.title | no_such_filter }}", "{{ a.title }}{{ a.nothing.more() }}"])
-def test_card_error_before_forking_is_reported_where_it_is(tmp_path, forked, card):
+def test_card_error_before_forking_is_reported_where_it_is(site, tmp_path, forked, card):
     from contentkit.errors import BuildFailed
 
-    root = make_site(tmp_path / "src")
-    write(root, "templates/partials/card.html", card)
+    site.write("templates/partials/card.html", card)
     with pytest.raises(BuildFailed) as info:
-        build(root, tmp_path / "out", workers=2)
+        site.build(tmp_path / "out", workers=2)
     assert any(p.file == "templates/partials/card.html" for p in info.value.problems), info.value.problems
     assert not (tmp_path / "out").exists()
 
 
-def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_meet_them(tmp_path, forked,
+def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_meet_them(site, tmp_path, forked,
                                                                                         monkeypatch):
     from contentkit.render import pages
 
-    root = make_site(tmp_path / "src")
     rendered, orders = [], []
     real_render, real_warm = env_mod.PartialMemo._render, pages.Planner.warm
     monkeypatch.setattr(env_mod.PartialMemo, "_render",
@@ -303,24 +280,24 @@ def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_m
         return order
 
     monkeypatch.setattr(pages.Planner, "warm", warm)
-    build(root, tmp_path / "out", workers=2)  # list pages: fewer than half of the files
+    site.build(tmp_path / "out", workers=2)  # list pages: fewer than half of the files
     files, order, before_fork = orders[-1]
     assert sorted(map(id, files)) == sorted(map(id, order))
     n = sum(1 for f in order if f.cards)
     assert 0 < n < len(order) / 2 and all(f.cards for f in order[-n:])  # the parent's end of the queue
     assert before_fork.count("partials/card.html") == 0  # the parent renders the cards as it meets them
     rendered.clear()
-    build(root, tmp_path / "out2", workers=8)  # seven workers: they will meet list pages
+    site.build(tmp_path / "out2", workers=8)  # seven workers: they will meet list pages
     assert orders[-1][2].count("partials/card.html") == 14  # every post (not the draft), once, before forking
     rendered.clear()
     for name in ("index.html", "term.html", "author.html"):  # a theme's list pages, with includes
         text = (BUILTIN_THEMES / "default/templates" / name).read_text(encoding="utf-8")
-        write(root, f"templates/{name}", text.replace(
+        site.write(f"templates/{name}", text.replace(
             '{{ card(a) }}',
             '{% include "partials/card.html" %}'))
-    build(root, tmp_path / "out3", workers=8)
+    site.build(tmp_path / "out3", workers=8)
     assert "partials/card.html" not in orders[-1][2]
-    assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))
+    assert_same(site.snapshot(tmp_path / "out"), site.snapshot(tmp_path / "out2"))
 
 
 # Printing values ---------------------------------------------------------------------------------
@@ -332,7 +309,7 @@ TRICKY = """{{ s }}|{{ m }}|{{ n }}|{{ none }}|{{ missing }}|{{ missing.deeper }
 {% for x in [s, m, n] %}{{ loop.index }}{{ x }}{% endfor %}|{{ self.blk() }}{% block blk %}{{ s }}{% endblock %}"""
 
 
-def test_printed_values_same_as_jinjas_own_code(tmp_path):
+def test_printed_values_same_as_jinjas_own_code(site, tmp_path):
     """`{{ value }}` is compiled to environment.escape_output(value): the same text as Jinja's own
     escape() in every position (blocks, macros, call, set/filter blocks, autoescape off or dynamic)."""
     import jinja2
@@ -342,8 +319,7 @@ def test_printed_values_same_as_jinjas_own_code(tmp_path):
     from contentkit.config import load_config
     from contentkit.errors import ProblemLog
 
-    root = make_site(tmp_path / "src")
-    config = load_config(root, ProblemLog())
+    config = load_config(site.root, ProblemLog())
     env = env_mod.make_environment(config, {})
     assert env.code_generator_class is not jinja2.compiler.CodeGenerator  # markupsafe 3: in use
     plain = env_mod.make_environment(config, {})
@@ -360,15 +336,14 @@ def test_printed_values_same_as_jinjas_own_code(tmp_path):
         assert "&lt;a href=&#34;x&#34;&gt;l&#39;été &amp; co&lt;/a&gt;" in got and "<b>ok</b>" in got
 
 
-def test_compiled_templates_cached_apart_for_each_code_generator(tmp_path, monkeypatch):
-    root = make_site(tmp_path / "src")
-    build(root, tmp_path / "out", use_cache=True)
-    cache = root / ".contentkit-cache" / "jinja"
+def test_compiled_templates_cached_apart_for_each_code_generator(site, tmp_path, monkeypatch):
+    site.build(tmp_path / "out", use_cache=True)
+    cache = site.root / ".contentkit-cache" / "jinja"
     assert list(cache.glob("escape-output-*.cache")) and not list(cache.glob("__jinja2_*.cache"))
     monkeypatch.setattr(env_mod, "use_fast_output", lambda env: None)  # e.g. markupsafe 2
-    build(root, tmp_path / "out2", use_cache=True)
+    site.build(tmp_path / "out2", use_cache=True)
     assert list(cache.glob("__jinja2_*.cache"))
-    assert_same(snapshot(tmp_path / "out"), snapshot(tmp_path / "out2"))
+    assert_same(site.snapshot(tmp_path / "out"), site.snapshot(tmp_path / "out2"))
 
 
 def test_fields_read_like_the_dicts_they_replace():
