@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.inlinepatterns import HTML_RE as _HTML_PATTERN
+
 from ..deferred import deferrable
 from ..slugs import slugify
 
@@ -20,11 +23,42 @@ from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_clas
 MORE_MARKER = "<!-- more -->"
 ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-1"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_HTML_TAG = re.compile(_HTML_PATTERN, re.S)  # what toc.strip_tags removes
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def heading_id(value: str, separator: str) -> str:
     # Transliterated ids (économie -> economie) so anchors are typeable and stable.
     return slugify(value, separator=separator) or "section"
+
+
+def toc_label(inner_html: str) -> str:
+    """A heading's label in the table of contents: its HTML without tags, as the stock `strip_tags`
+    makes it, except that only ASCII whitespace is collapsed. The stock pass collapses every Unicode
+    space (`' '.join(text.split())`), undoing the heading's typography (U+00A0 before ":" and inside
+    « », U+202F before ; ! ?): the TOC said "Pourquoi ?" where the heading says "Pourquoi\u202f?"."""
+    text = _HTML_TAG.sub("", _COMMENT.sub("", inner_html))
+    return _ASCII_SPACES.sub(" ", text).strip(" \t\n\r\f\v")
+
+
+class TypesetTocTreeprocessor(TocTreeprocessor):
+    """The stock table of contents, labelled with the typeset text of each heading (see toc_label).
+    A `data-toc-label` the author wrote is kept as the stock pass makes it."""
+
+    def typeset_labels(self, tokens: list) -> None:
+        for token in tokens:
+            if not token.get("data-toc-label"):
+                token["name"] = toc_label(token["html"])
+            self.typeset_labels(token["children"])
+
+    def build_toc_div(self, toc_list: list):
+        self.typeset_labels(toc_list)  # the tokens are md.toc_tokens too: both say the same
+        return super().build_toc_div(toc_list)
+
+
+class TypesetTocExtension(TocExtension):
+    TreeProcessorClass = TypesetTocTreeprocessor
 
 
 @deferrable("html", "toc_html")  # read from the cache when first used (deferred.py)
@@ -38,12 +72,11 @@ class RenderedMarkdown:
 
 
 def _extensions(lang: str) -> tuple[list, dict]:
-    exts = ["extra", "admonition", "sane_lists", "codehilite", "toc", TypographyExtension(lang=lang)]
+    toc = TypesetTocExtension(slugify=heading_id, permalink="#", permalink_class="heading-anchor",
+                              permalink_title=catalog(lang).t("content.heading_link"), toc_depth="2-3")
+    exts = ["extra", "admonition", "sane_lists", "codehilite", toc, TypographyExtension(lang=lang)]
     configs = {
         "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": formatter_class()},
-        "toc": {"slugify": heading_id, "permalink": "#", "permalink_class": "heading-anchor",
-                "permalink_title": catalog(lang).t("content.heading_link"),
-                "toc_depth": "2-3"},
         "footnotes": {"BACKLINK_TITLE": catalog(lang).t("content.footnote_backlink")},
     }
     return exts, configs

@@ -208,6 +208,12 @@ def _cheaper_toc(md: markdown.Markdown, toc) -> None:
     build_tree = toc.build_toc_div
     run = toc.run
     empty = xml.etree.ElementTree.Element("div")
+    label = getattr(toc, "typeset_labels", None)  # markdown.TypesetTocTreeprocessor: typeset labels
+
+    def tokens_only(tokens: list):
+        if label is not None:
+            label(tokens)  # what build_toc_div does to the tokens, without building the tree
+        return empty
 
     def items(tokens: list, out: list) -> None:
         if not tokens:
@@ -225,7 +231,7 @@ def _cheaper_toc(md: markdown.Markdown, toc) -> None:
 
     def cheap(doc) -> None:
         direct = not md.ck_toc_marker
-        toc.build_toc_div = (lambda tokens: empty) if direct else build_tree
+        toc.build_toc_div = tokens_only if direct else build_tree
         try:
             run(doc)
         finally:

@@ -18,6 +18,7 @@ from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..config import SiteConfig
+from ..content.typography import typeset_labels
 from ..yaml_safe import SAFE_LOADER
 from ..i18n import base_language, catalog
 from ..errors import ContentError
@@ -67,7 +68,7 @@ def load_strings(config: SiteConfig) -> dict[str, str]:
             path = base / "i18n" / f"{name}.yml"
             if path.is_file():
                 strings.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {})
-    return strings
+    return typeset_labels(strings, lang)  # the theme's labels get the typography of article text
 
 
 def fingerprint_files(dirs: list[Path]) -> str:
