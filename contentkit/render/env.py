@@ -14,11 +14,11 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 import yaml
-from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..content.typography import typeset_labels
+from ..dates import format_day, format_moment
 from ..yaml_safe import SAFE_LOADER
 from ..i18n import base_language, catalog
 from ..errors import ContentError
@@ -206,13 +206,13 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
         key = (type(value), value.isoformat(), fmt)  # isoformat: same instant, other offset != same
         text = formatted.get(key)
         if text is None:
-            text = formatted[key] = format_date(value, format=fmt, locale=locale)
+            text = formatted[key] = format_day(value, fmt, locale)
         return text
 
     def datetime_filter(value: datetime | None, fmt: str = "long") -> str:
         if not value:
             return ""
-        return format_datetime(value, format=fmt, tzinfo=config.tz, locale=locale)
+        return format_moment(value, fmt, config.tz, locale)
 
     def jsonld(value) -> Markup:
         # Safe inside <script>: '<' escaped so '</script>' in a title cannot close the element.
