@@ -23,7 +23,7 @@ UNKNOWN = "foo,bar\n1,2\n"
 WORDING = {
     "fr": {"unknown": "export de trafic non reconnu : l’en-tête (ligne 1) est « foo,bar »",
            "row": "ligne écartée : « Views » = « oops » n’est pas un nombre",
-           "skipped": "ligne(s) de synthèse ignorées : 1 (ligne 7)"},
+           "skipped": "lignes de synthèse ignorées : 1 (ligne 7)"},
     "en": {"unknown": "not a known traffic export: header (line 1) is 'foo,bar'",
            "row": "row excluded: 'Views' = 'oops' is not a number",
            "skipped": "skipped 1 summary row(s) (line 7)"},
@@ -85,7 +85,7 @@ def test_an_import_error_reads_in_the_language_of_the_log_it_is_added_to(tmp_pat
     (french,) = log.problems
     assert french.message == WORDING["fr"]["unknown"]
     assert french.hint.startswith("formats attendus (vous pouvez en imposer un avec --format NOM) :")
-    assert "- search_console : Search Console : Pages les plus populaires" in french.hint
+    assert "- search_console : export Search Console avec Pages les plus populaires" in french.hint
 
 
 def test_merge_decisions_and_number_notes_have_a_french_wording(tmp_path):
@@ -100,7 +100,7 @@ def test_merge_decisions_and_number_notes_have_a_french_wording(tmp_path):
     assert warning.code == "traffic-period-overlaps"
     assert warning.message.startswith("left out: ga4 2024-01-15 → 2024-01-20 overlaps")
     assert warning.in_language("fr").message.startswith(
-        "écarté : ga4 2024-01-15 → 2024-01-20 chevauche")
+        "fichier écarté : sa période ga4 2024-01-15 → 2024-01-20 chevauche")
 
     rates = tmp_path / "rates.csv"
     rates.write_text("Page path,Views,Bounce rate\n/a,\"1,5\",45\n/b,\"2,5\",60\n", encoding="utf-8")
