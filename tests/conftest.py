@@ -127,6 +127,17 @@ class SiteFactory:
         rel = name if name.endswith(".md") else f"content/posts/{name}.md"
         return self.write(rel, self.document({"title": title, "date": date, **front}, body))
 
+    def front_matter(self, rel: str) -> tuple[dict[str, Any], str]:
+        """A Markdown file's front matter (parsed) and body."""
+        _, head, body = self.read(rel).split("---\n", 2)
+        return yaml.safe_load(head) or {}, body
+
+    def edit(self, rel: str, body: str | None = None, **changes: Any) -> Path:
+        """Rewrite a Markdown file with some front matter keys changed (None drops one) and,
+        if given, a new body."""
+        front, old_body = self.front_matter(rel)
+        return self.write(rel, self.document({**front, **changes}, old_body if body is None else body))
+
     def page(self, name: str, title: str | None = None, body: str = "", **front: Any) -> Path:
         """content/pages/<name>.md (or `name` itself when it ends in .md)."""
         rel = name if name.endswith(".md") else f"content/pages/{name}.md"
@@ -146,11 +157,9 @@ class SiteFactory:
     def build(self, out: Path | str | None = None, **kwargs: Any) -> BuildResult:
         """build_site(root, out, BuildOptions(now, drafts, future, preview), **rest): use_cache,
         workers, state, extensions and config overrides as build_site takes them. Raises
-        BuildFailed. `out` (default <root>/site) becomes `self.out`."""
-        if out is not None:
-            self.out = Path(out)
+        BuildFailed. `out` defaults to `self.out` (<root>/site unless the test sets it)."""
         options, kwargs = self._split(kwargs)
-        return build_site(self.root, self.out, options, **kwargs)
+        return build_site(self.root, self.out if out is None else out, options, **kwargs)
 
     def load(self, log: ProblemLog | None = None, **kwargs: Any) -> Site:
         """load_site(root, BuildOptions(...), log, **rest): the content model, nothing written."""
