@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from html import unescape
+from zoneinfo import ZoneInfo
 
 from .slugs import slugify
 
@@ -62,13 +63,12 @@ class Assembler:
         for author_id, (data, rel, lines) in files.items():
             name = str(data.get("name") or "").strip()
             if not name:
-                self.log.warning(rel, "the profile has no `name`; the file name is used instead",
-                                 "add `name: Prénom Nom`", 1)
+                self.log.warning(rel, "author-no-name", line=1)
                 name = author_id
             role = str(data.get("role") or "staff").strip().lower()
             if role not in AUTHOR_ROLES:
-                self.log.warning(rel, f"unknown role '{role}', treated as staff",
-                                 f"use one of: {', '.join(AUTHOR_ROLES)}", lines.get("role"))
+                self.log.warning(rel, "author-role-unknown", line=lines.get("role"), role=role,
+                                 roles=", ".join(AUTHOR_ROLES))
                 role = "staff"
             links = data.get("links") or {}
             if isinstance(links, list):  # [{name: x, url: y}] or [url, ...]
@@ -127,9 +127,7 @@ class Assembler:
         author.fingerprint = fingerprint("generated", text, role)
         self.authors[author.id] = author
         self._by_name[text.casefold()] = author
-        self.log.warning(rel, f"'{text}' has no author profile; a minimal one is generated",
-                         f"create content/authors/{author.id}.yml with `name: {text}`, a role, a bio "
-                         "and a photo", line)
+        self.log.warning(rel, "author-profile-missing", line=line, name=text, author_id=author.id)
         return author
 
     # Articles -----------------------------------------------------------------------------
@@ -137,8 +135,7 @@ class Assembler:
         meta, rel, lines = doc.meta, doc.rel, doc.key_lines
         title = meta.get("title")
         if title is None or not str(title).strip():
-            raise ContentError(rel, "missing `title`", 'add a line `title: "Titre de l\'article"` to '
-                               "the front matter", lines.get("title") or 2)
+            raise ContentError(rel, "title-missing", line=lines.get("title") or 2)
         raw_title = " ".join(str(title).split())
         title = typeset(raw_title, doc.lang)  # shown typeset; the slug comes from the raw title
         # Plain string operations: a Path per document costs more than the rest of this check.
@@ -154,9 +151,7 @@ class Assembler:
             # An idea has no date yet: it sorts as "now" and is only ever shown in the preview.
             date = self.options.at().astimezone(self.tz).replace(second=0, microsecond=0)
         if date is None and doc.kind == "post":
-            raise ContentError(rel, "missing `date`", "add a line `date: 2024-01-31` (or "
-                               "`2024-01-31 09:30`) to the front matter, or start the file name "
-                               "with the date (2024-01-31-mon-article.md)", lines.get("date") or 2)
+            raise ContentError(rel, "date-missing", line=lines.get("date") or 2)
         updated = (self._date(meta, "updated", rel, lines) or self._date(meta, "lastmod", rel, lines)
                    or self._date(meta, "modified", rel, lines))
         slug = self._slug(meta, raw_title, stem_rest, doc.kind, rel, lines)
@@ -194,9 +189,7 @@ class Assembler:
                 p.relative_to(bundle_dir).as_posix() for p in bundle_dir.rglob("*")
                 if p.is_file() and p.suffix not in (".md", ".markdown") and not p.name.startswith("."))
         if status == "scheduled" and not article.approved_by:
-            raise ContentError(rel, "`status: scheduled` but nobody approved it (no `approved_by`)",
-                               "add `approved_by: <author id>` once the post is approved, or set "
-                               "`status: review`", lines.get("status"))
+            raise ContentError(rel, "post-scheduled-unapproved", line=lines.get("status"))
         article.is_future = bool(date and date > self.options.at())
         if status == "scheduled" and not article.is_future:
             article.status = "published"  # its date has come: live like any published post
@@ -210,26 +203,22 @@ class Assembler:
             return None
         try:
             return parse_date(meta[key], self.tz)
-        except DateError as exc:
-            raise ContentError(rel, f"`{key}`: {exc}", "write dates as 2024-01-31, 2024-01-31 09:30 "
-                               "or 2024-01-31T09:30:00+01:00", lines.get(key)) from None
+        except DateError:
+            raise ContentError(rel, "date-unreadable", line=lines.get(key), field=key, value=meta[key]) from None
 
     def _slug(self, meta, title, stem, kind, rel, lines) -> str:
         raw = meta.get("slug")
         if raw is not None and str(raw).strip():
             raw = str(raw).strip()
             if "/" in raw or "\\" in raw or ".." in raw:
-                raise ContentError(rel, f"`slug: {raw}` contains '/', '\\' or '..', which would place "
-                                   "the page outside its folder", "use letters, digits and hyphens "
-                                   "only, e.g. `slug: mon-article`", lines.get("slug"))
+                raise ContentError(rel, "slug-unsafe", line=lines.get("slug"), slug=raw)
             slug = slugify(raw)
         elif kind == "post" and self.config.slug_from == "title":
             slug = slugify(title)
         else:
             slug = slugify(stem)
         if not slug:
-            raise ContentError(rel, "cannot make a URL slug from this title", "add `slug: mon-article`",
-                               lines.get("slug") or lines.get("title"))
+            raise ContentError(rel, "slug-empty", line=lines.get("slug") or lines.get("title"))
         return slug
 
     def _url_path(self, meta, slug, date, doc, rel, lines) -> str:
@@ -237,8 +226,7 @@ class Assembler:
         if explicit:
             path = safe_url_path(str(explicit))
             if path is None:
-                raise ContentError(rel, f"`permalink: {explicit}` would leave the output folder",
-                                   "use a path like /2015/mon-article/", lines.get("permalink"))
+                raise ContentError(rel, "permalink-outside", line=lines.get("permalink"), permalink=explicit)
             return path
         if doc.kind == "page":
             return "/" + slug + "/" if self.config.page_permalink == "/{slug}/" else \
@@ -251,8 +239,7 @@ class Assembler:
             category=slugify(cats[0]) if cats else "blog", lang=doc.lang)
         safe = safe_url_path(path)
         if safe is None:
-            raise ContentError(rel, f"the URL '{path}' would leave the output folder",
-                               "check the `permalink` setting in contentkit.yml", lines.get("slug"))
+            raise ContentError(rel, "url-outside", line=lines.get("slug"), url=path)
         return safe
 
     def _status(self, meta, rel, lines) -> str:
@@ -263,8 +250,8 @@ class Assembler:
         if status == "draft":
             return "writing"
         if status not in STATUSES:
-            raise ContentError(rel, f"unknown `status: {status}`",
-                               f"use one of: {', '.join(STATUSES)}", lines.get("status"))
+            raise ContentError(rel, "status-unknown", line=lines.get("status"), status=status,
+                               statuses=", ".join(STATUSES))
         return status
 
     def _people(self, meta, rel, lines, many, one, role="staff") -> list[Author]:
@@ -295,9 +282,7 @@ class Assembler:
             for value in _as_list(meta.get(key)):
                 path = safe_url_path(str(value))
                 if path is None:
-                    raise ContentError(rel, f"alias '{value}' would leave the output folder",
-                                       "write old URLs as root-relative paths like /2014/old-name/",
-                                       lines.get(key))
+                    raise ContentError(rel, "alias-outside", line=lines.get(key), alias=value)
                 out.append(path)
         return out
 
@@ -310,13 +295,11 @@ class Assembler:
         else:
             name, part = value, meta.get("series_part")
         if not name:
-            raise ContentError(rel, "`series` needs a name", "write `series: {name: \"…\", part: 2}`",
-                               lines.get("series"))
+            raise ContentError(rel, "series-no-name", line=lines.get("series"))
         try:
             part = int(part) if part is not None else 0
         except (TypeError, ValueError):
-            raise ContentError(rel, f"series part '{part}' is not a number", "write `part: 2`",
-                               lines.get("series")) from None
+            raise ContentError(rel, "series-part-not-number", line=lines.get("series"), part=part) from None
         return Series(name=str(name), slug=slugify(str(name)), part=part)
 
     def _event(self, meta, rel, lines) -> Event | None:
@@ -325,18 +308,21 @@ class Assembler:
             return None
         line = lines.get("event")
         if not isinstance(value, dict) or not value.get("start"):
-            raise ContentError(rel, "`event` needs at least a `start`",
-                               "write event: {start: 2026-12-10T11:00, end: …, timezone: Europe/Paris}", line)
-        from zoneinfo import ZoneInfo
+            raise ContentError(rel, "event-start-missing", line=line)
         tzname = str(value.get("timezone") or self.config.timezone)
         try:
             tz = ZoneInfo(tzname)
-            start = parse_date(value["start"], tz)
-            end = parse_date(value["end"], tz) if value.get("end") else None
-        except (DateError, KeyError, ValueError) as exc:
-            raise ContentError(rel, f"event: {exc}", "write event dates like 2026-12-10T11:00", line) from None
+        except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+            raise ContentError(rel, "event-timezone-unknown", line=line, timezone=tzname) from None
+        dates = {}
+        for part in ("start", "end"):
+            try:
+                dates[part] = parse_date(value[part], tz) if value.get(part) else None
+            except ValueError:  # a DateError
+                raise ContentError(rel, "event-date-unreadable", line=line, value=value[part]) from None
+        start, end = dates["start"], dates["end"]
         if end and end < start:
-            raise ContentError(rel, "the event ends before it starts", "check `end`", line)
+            raise ContentError(rel, "event-ends-before-start", line=line)
         return Event(start=start, end=end, timezone=tzname, location=str(value.get("location") or ""),
                      registration_url=str(value.get("registration_url") or ""),
                      replay_url=str(value.get("replay_url") or ""))
@@ -376,9 +362,7 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
             log.add(exc.problem)
             continue
         if doc.template_tags:
-            log.warning(rel, f"{doc.template_tags} template tag(s) of another generator ({{{{ }}}} or "
-                        "{% %}) are shown as literal text", "replace them with Markdown if they were "
-                        "meant to do something", doc.body_line)
+            log.warning(rel, "template-tags-foreign", line=doc.body_line, count=doc.template_tags)
         articles.append(article)
 
     built = [a for a in articles if asm.is_built(a)]
@@ -525,13 +509,10 @@ def _attach_topics(site: Site, log: ProblemLog) -> None:
         matching = [t for t in (site.categories.terms.get(topic.slug), site.tags.terms.get(topic.slug)) if t]
         term = next((t for t in matching if site.config.builds(t.kind)), None)  # a category first
         if term is None and matching:
-            log.warning(topic.source, f"topic hub '{topic.slug}' is not published: its term has no page "
-                        "(disable_kinds)", "remove the tag/category kind from disable_kinds to publish it", 1)
+            log.warning(topic.source, "topic-term-disabled", line=1, slug=topic.slug)
             continue
         if term is None:
-            log.warning(topic.source, f"topic hub '{topic.slug}' matches no tag or category",
-                        "name the file after the slug of a tag or category, e.g. "
-                        "content/topics/cybersecurite.md for the tag « cybersécurité »", 1)
+            log.warning(topic.source, "topic-no-term", line=1, slug=topic.slug)
             continue
         term.topic = topic
         topic.url, topic.output = term.url, output_path(term.url[len(site.config.root_path) - 1:])
@@ -544,9 +525,8 @@ def _check_collisions(site: Site, log: ProblemLog) -> None:
     for a in site.posts + site.pages:
         other = claimed.get(a.output)
         if other is not None:
-            log.error(a.source, f"this file and {other.source} both claim the URL {a.url}",
-                      "give one of them a different `slug:` (or title)", a.key_lines.get("slug")
-                      or a.key_lines.get("title"))
+            log.error(a.source, "url-claimed-twice", line=a.key_lines.get("slug") or a.key_lines.get("title"),
+                      other=other.source, url=a.url)
             continue
         claimed[a.output] = a
     reserved = {"index.html", "404.html", "sitemap.xml", "robots.txt", "atom.xml", "rss.xml"}
@@ -555,18 +535,18 @@ def _check_collisions(site: Site, log: ProblemLog) -> None:
             reserved.add(output_path(term.url[len(site.config.root_path) - 1:]))
     for a in site.posts + site.pages:
         if a.output in reserved and a.kind != "topic":
-            log.error(a.source, f"the URL {a.url} is already used by a page contentkit generates",
-                      "choose another `slug:`", a.key_lines.get("slug"))
+            log.error(a.source, "url-reserved", line=a.key_lines.get("slug"), url=a.url)
         for alias in a.aliases:
             out = output_path(alias)
             if out in claimed or out in reserved:
                 owner = claimed.get(out)
-                log.error(a.source, f"alias {alias} collides with "
-                          f"{'the page of ' + owner.source if owner else 'a generated page'}",
-                          "remove that alias: an old URL cannot redirect where a real page lives",
-                          a.key_lines.get("aliases") or a.key_lines.get("redirect_from"))
+                line = a.key_lines.get("aliases") or a.key_lines.get("redirect_from")
+                if owner:
+                    log.error(a.source, "alias-collides-page", line=line, alias=alias, other=owner.source)
+                else:
+                    log.error(a.source, "alias-collides-generated", line=line, alias=alias)
             elif out in site.redirects and site.redirects[out] is not a:
-                log.error(a.source, f"alias {alias} is also claimed by {site.redirects[out].source}",
-                          "keep the alias in one file only", a.key_lines.get("aliases"))
+                log.error(a.source, "alias-claimed-twice", line=a.key_lines.get("aliases"), alias=alias,
+                          other=site.redirects[out].source)
             else:
                 site.redirects[out] = a

@@ -117,8 +117,7 @@ def _load_site(ctx: BuildContext) -> Site:
         if state is not None:
             state.cache = cache
         if cache.corrupted:
-            log.warning(CACHE_DIR, "the build cache was unreadable (damaged or truncated); it is ignored "
-                        "and rebuilt", "nothing to do; `contentkit clean` deletes it")
+            log.warning(CACHE_DIR, "cache-unreadable")
     timings["cache"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     documents = read_sources(discover_sources(config), config, log, cache, ctx.workers,
@@ -156,8 +155,7 @@ def _assemble(ctx: BuildContext, config: SiteConfig, documents: dict, cache: Doc
     elif cache is not None:
         problem = cache.save()
         if problem:
-            log.warning(CACHE_DIR, f"the build cache could not be written ({problem}); the next build "
-                        "reads every file again", "check the permissions and free space of the site folder")
+            log.warning(CACHE_DIR, "cache-write-failed", reason=problem)
     timings["cache"] += time.perf_counter() - t0
     return site
 
@@ -166,11 +164,9 @@ def check_output_dir(config: SiteConfig, out_dir: Path) -> None:
     out = out_dir.resolve()
     root = config.root.resolve()
     if out == root or root.is_relative_to(out) or out.is_relative_to(config.content_dir.resolve()):
-        raise ContentError(str(out_dir), "the output folder would contain or replace the site's sources",
-                           "choose a separate folder, e.g. --output site")
+        raise ContentError(str(out_dir), "output-contains-sources")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ContentError(str(out_dir), "this folder exists and was not made by contentkit; refusing to "
-                           "replace it", "empty it, delete it, or choose another --output folder")
+        raise ContentError(str(out_dir), "output-not-ours")
 
 
 def _cache_dir(config: SiteConfig, name: str) -> Path:
@@ -294,7 +290,7 @@ def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResu
         try:
             check_rel(planned.output)
         except UnsafePath:
-            log.error("contentkit", f"refusing to write outside the output folder: {planned.output}", "")
+            log.error("contentkit", "output-path-unsafe", path=planned.output)
             continue
         planned_by_output.pop(planned.output, None)
         planned_by_output[planned.output] = planned

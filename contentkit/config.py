@@ -18,13 +18,9 @@ from .yaml_safe import SAFE_LOADER
 
 CONFIG_NAMES = ("contentkit.yml", "contentkit.yaml")
 # What `disable_kinds` can turn off. A taxonomy's kind removes its pages, its index and its feeds;
-# links to them are left out of every page, the sitemap and the feeds.
-OUTPUT_KINDS = {
-    "tag": "tag pages (/tags/…)", "category": "category pages (/categories/…)",
-    "author": "author pages and the team page (/authors/…)", "year": "yearly archives (/archives/…)",
-    "term_feed": "the feeds of each tag, category and author (the site's feeds stay)",
-    "atom": "Atom feeds (atom.xml)", "rss": "RSS feeds (rss.xml)",
-}
+# links to them are left out of every page, the sitemap and the feeds. What each one is, as an
+# author reads it, is in the errors catalog (config-output-kind-unknown's hint).
+OUTPUT_KINDS = ("tag", "category", "author", "year", "term_feed", "atom", "rss")
 
 
 @dataclass
@@ -121,41 +117,43 @@ def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteC
         try:
             data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
-            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-            raise ContentError(rel, f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                               "fix the YAML syntax (indentation, quotes around values with ':')",
-                               line) from None
+            mark = getattr(exc, "problem_mark", None)
+            if mark is not None and mark.index >= len(text.rstrip()):  # e.g. a quote never closed:
+                mark = getattr(exc, "context_mark", None) or mark  # where it opens, not the end of the file
+            line = mark.line + 1 if mark is not None else None
+            raise ContentError(rel, "config-yaml-invalid", line=line,
+                               problem=getattr(exc, "problem", None) or exc) from None
         if not isinstance(data, dict):
-            raise ContentError(rel, "the config must be a mapping of keys to values",
-                               "write it as `key: value` lines, e.g. `title: Mon blog`", 1)
+            raise ContentError(rel, "config-not-mapping", line=1)
     cfg = SiteConfig(root=root, source_file=rel if path else None)
     log.lang = str(data.get("language") or overrides.get("language") or cfg.language)
     known = {f.name for f in dataclasses.fields(SiteConfig)} - {"root", "source_file"}
     lines = _key_lines(path) if path else {}
     for key, value in data.items():
         if key not in known:
-            log.warning(rel, f"unknown config key '{key}' is ignored",
-                        f"known keys: {', '.join(sorted(known))}", lines.get(key))
+            log.warning(rel, "config-key-unknown", line=lines.get(key), setting=key, keys=", ".join(sorted(known)))
             continue
         if key == "publisher":
             if not isinstance(value, dict):
-                log.error(rel, "'publisher' must be a mapping with name, url, logo", "", lines.get(key))
+                log.error(rel, "config-publisher-not-mapping", line=lines.get(key))
                 continue
             value = Publisher(**{k: str(v) for k, v in value.items() if k in ("name", "url", "logo")})
         else:
             default = getattr(cfg, key)
             expected = type(default) if default is not None else None
             if expected is bool and not isinstance(value, bool):
-                log.error(rel, f"'{key}' must be true or false, not {value!r}", "", lines.get(key))
+                log.error(rel, "config-not-boolean", line=lines.get(key), setting=key, value=repr(value))
                 continue
             if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-                log.error(rel, f"'{key}' must be a positive whole number, not {value!r}", "", lines.get(key))
+                log.error(rel, "config-not-positive-number", line=lines.get(key), setting=key, value=repr(value))
                 continue
             if expected is list and isinstance(value, str):
                 value = [value]
             if expected in (list, dict) and not isinstance(value, expected):
-                log.error(rel, f"'{key}' must be a {'list' if expected is list else 'mapping'}",
-                          "", lines.get(key))
+                if expected is list:
+                    log.error(rel, "config-not-list", line=lines.get(key), setting=key)
+                else:
+                    log.error(rel, "config-key-not-mapping", line=lines.get(key), setting=key)
                 continue
             if expected is str:
                 value = "" if value is None else str(value)
@@ -171,26 +169,26 @@ def _validate(cfg: SiteConfig, rel: str, lines: dict, log: ProblemLog) -> None:
     try:
         ZoneInfo(cfg.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        log.error(rel, f"unknown timezone '{cfg.timezone}'",
-                  "use an IANA name such as Europe/Paris or UTC", lines.get("timezone"))
+        log.error(rel, "config-timezone-unknown", line=lines.get("timezone"), timezone=cfg.timezone)
         cfg.timezone = "UTC"
     if not cfg.base_url.startswith(("http://", "https://")):
-        log.error(rel, f"base_url '{cfg.base_url}' must start with http:// or https://",
-                  "e.g. base_url: https://blog.example.com/", lines.get("base_url"))
+        log.error(rel, "config-base-url-scheme", line=lines.get("base_url"), base_url=cfg.base_url)
         cfg.base_url = "http://localhost:8000/"
     if not cfg.base_url.endswith("/"):
         cfg.base_url += "/"
     if "{slug}" not in cfg.permalink:
-        log.error(rel, f"permalink '{cfg.permalink}' must contain {{slug}}",
-                  "e.g. permalink: /{year}/{slug}/", lines.get("permalink"))
+        log.error(rel, "config-permalink-no-slug", line=lines.get("permalink"), permalink=cfg.permalink)
         cfg.permalink = "/{year}/{slug}/"
     unknown = [k for k in cfg.disable_kinds if k not in OUTPUT_KINDS]
     if unknown:
-        log.error(rel, f"disable_kinds: unknown kind{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
-                  "known kinds: " + "; ".join(f"{k} = {v}" for k, v in OUTPUT_KINDS.items()), lines.get("disable_kinds"))
+        kinds = ", ".join(map(repr, unknown))
+        if len(unknown) > 1:
+            log.error(rel, "config-output-kinds-unknown", line=lines.get("disable_kinds"), kinds=kinds)
+        else:
+            log.error(rel, "config-output-kind-unknown", line=lines.get("disable_kinds"), kinds=kinds)
         cfg.disable_kinds = [k for k in cfg.disable_kinds if k in OUTPUT_KINDS]
     if cfg.slug_from not in ("title", "filename"):
-        log.error(rel, "slug_from must be 'title' or 'filename'", "", lines.get("slug_from"))
+        log.error(rel, "config-slug-from-unknown", line=lines.get("slug_from"))
         cfg.slug_from = "title"
 
 

@@ -175,8 +175,7 @@ class StoredText:
         try:
             doc = read_document((self.root / self.rel).read_bytes(), self.rel, self.kind, self.lang)
         except (OSError, ContentError):
-            raise ContentError(self.rel, "the build cache is damaged and this file can no longer "
-                               "be read", "run `contentkit clean`, then build again") from None
+            raise ContentError(self.rel, "cache-document-damaged") from None
         return {"html": doc.rendered.html, "toc_html": doc.rendered.toc_html, "body": doc.body}
 
 

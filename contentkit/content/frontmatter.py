@@ -35,28 +35,23 @@ def decode_source(data: bytes, rel: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(rel, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                           "save the file with UTF-8 encoding (in most editors: File > Save with "
-                           "encoding > UTF-8)", line) from None
+        raise ContentError(rel, "file-not-utf8", line=line, byte=f"{data[exc.start]:02x}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str, rel: str) -> FrontMatter:
     if not text.strip():
-        raise ContentError(rel, "the file is empty",
-                           "add front matter with at least a title and a date, or delete the file", 1)
+        raise ContentError(rel, "file-empty", line=1)
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        raise ContentError(rel, "the file has no front matter (it must start with a line '---')",
-                           "start the file with:\n---\ntitle: \"...\"\ndate: 2024-01-31\n---", 1)
+        raise ContentError(rel, "front-matter-missing", line=1)
     end = None
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):
             end = i
             break
     if end is None:
-        raise ContentError(rel, "the front matter is never closed", "add a line '---' after the last "
-                           "front matter key", 1)
+        raise ContentError(rel, "front-matter-unclosed", line=1)
     raw = "\n".join(lines[1:end])
     try:
         meta = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
@@ -64,13 +59,11 @@ def split_front_matter(text: str, rel: str) -> FrontMatter:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---' line
         problem = getattr(exc, "problem", None) or str(exc)
-        hint = "check indentation and put quotes around values that contain ':' or start with a special character"
         if "\t" in problem or (line and "\t" in lines[line - 1]):
-            hint = "YAML does not allow tab characters here: replace tabs with spaces"
-        raise ContentError(rel, f"invalid YAML in front matter: {problem}", hint, line) from None
+            raise ContentError(rel, "front-matter-yaml-tab", line=line, problem=problem) from None
+        raise ContentError(rel, "front-matter-yaml-invalid", line=line, problem=problem) from None
     if not isinstance(meta, dict):
-        raise ContentError(rel, "the front matter must be `key: value` lines",
-                           "write e.g. `title: \"Mon article\"`", 2)
+        raise ContentError(rel, "front-matter-not-mapping", line=2)
     key_lines = {}
     for i in range(1, end):
         m = _KEY_LINE.match(lines[i])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import marshal
+import multiprocessing
 import os
 import pickle
 import time
@@ -72,7 +73,7 @@ def _read_job(job: tuple[str, str, str, str]) -> tuple[str | None, SourceDocumen
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return None, Problem(rel, f"cannot read the file: {exc.strerror}", "check its permissions")
+        return None, Problem.of("file-unreadable", rel, reason=exc.strerror)
     return cache_key(data, lang), _read_worker((data, rel, kind, lang))
 
 
@@ -97,8 +98,6 @@ def _decode_chunk(data: bytes) -> list[tuple[str | None, SourceDocument | Proble
 def _pool_context():
     """fork is the cheapest start, but forking a process that runs other threads (the preview
     server) can deadlock the child: use forkserver there."""
-    import multiprocessing
-
     if can_fork():
         return multiprocessing.get_context("fork")
     methods = multiprocessing.get_all_start_methods()
@@ -166,7 +165,7 @@ def read_sources(sources: list[SourceFile], config: SiteConfig, log: ProblemLog,
         try:
             data = src.path.read_bytes()
         except OSError as exc:
-            log.error(src.rel, f"cannot read the file: {exc.strerror}", "check its permissions")
+            log.error(src.rel, "file-unreadable", reason=exc.strerror)
             continue
         key = cache_key(data, lang)
         doc = cache.get(key) if cache is not None else None
@@ -222,16 +221,16 @@ def read_author_files(config: SiteConfig, log: ProblemLog) -> dict[str, tuple[di
             text = path.read_bytes().decode("utf-8-sig")
             data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=SAFE_LOADER)
         except UnicodeDecodeError:
-            log.error(rel, "the file is not valid UTF-8", "save it with UTF-8 encoding")
+            log.error(rel, "author-file-not-utf8")
             continue
         except (yaml.YAMLError, json.JSONDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else getattr(exc, "lineno", None)
-            log.error(rel, f"invalid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                      f"{getattr(exc, 'problem', None) or exc}", "fix the syntax of the profile", line)
+            log.error(rel, "author-file-invalid", line=line, format="JSON" if path.suffix == ".json" else "YAML",
+                      problem=getattr(exc, "problem", None) or exc)
             continue
         if not isinstance(data, dict):
-            log.error(rel, "an author profile must be `key: value` lines", "start with `name: Prénom Nom`", 1)
+            log.error(rel, "author-file-not-mapping", line=1)
             continue
         lines = {}
         for number, line in enumerate(text.splitlines(), 1):

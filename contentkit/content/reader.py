@@ -47,8 +47,7 @@ def read_document(data: bytes, rel: str, kind: str, default_lang: str) -> Source
     try:
         rendered = render_markdown(fm.body, lang)
     except Exception as exc:  # a Markdown extension choking on odd input must not kill the build
-        raise ContentError(rel, f"the Markdown could not be rendered: {exc}",
-                           "look for an unclosed code fence or malformed HTML", fm.body_line) from None
+        raise ContentError(rel, "markdown-failed", line=fm.body_line, error=exc) from None
     summary = fm.meta.get("summary") or fm.meta.get("description") or fm.meta.get("excerpt")
     summary_html = render_inline(str(summary), lang) if summary else ""
     words = count_prose_words(rendered.html, lang)

@@ -35,8 +35,7 @@ def theme_dir(config: SiteConfig) -> Path:
     builtin = BUILTIN_THEMES / config.theme
     if builtin.is_dir():
         return builtin
-    raise ContentError(config.source_file or "contentkit.yml", f"theme '{config.theme}' not found",
-                       f"create themes/{config.theme}/ or use `theme: default`")
+    raise ContentError(config.source_file or "contentkit.yml", "theme-not-found", theme=config.theme)
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:
@@ -257,6 +256,4 @@ def template_error(exc: Exception, config: SiteConfig) -> ContentError:
     except ValueError:
         rel = filename or "template"
     message = getattr(exc, "message", None) or str(exc)
-    return ContentError(rel, f"template error: {type(exc).__name__}: {message}",
-                        "fix the template (or delete your override in templates/ to use the theme's)",
-                        lineno)
+    return ContentError(rel, "template-error", line=lineno, type=type(exc).__name__, message=message)
