@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import textwrap
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from contentkit import build as build_mod
-from contentkit.model import BuildOptions
-from contentkit.build import BuildState, build_site
+from contentkit.build import BuildState
 from contentkit.content import cache as cache_mod
 from contentkit.content import loader
 from contentkit.content.cache import CACHE_DIR, DocumentCache
 from contentkit.errors import BuildFailed
+
+from .conftest import snapshot
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 WORDS = ("données réseau sécurité équipe projet méthode résultat client serveur modèle mémoire "
@@ -38,66 +38,36 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + rng.choice([".", ".", " ?", " !", " : voilà."])
 
 
-def _post(i: int, rng: random.Random, *, title: str | None = None, date: datetime | None = None,
-          tags: list[str] | None = None, extra: str = "") -> str:
+def write_post(site, i: int, rng: random.Random, *, title: str | None = None, date: datetime | None = None,
+               tags: list[str] | None = None, name: str | None = None, **front) -> None:
+    """content/posts/<name or post-<i>>.md, generated from `rng`."""
     date = date or datetime(2024, 1, 1, 9, 0) + timedelta(days=3 * i)
     tags = tags if tags is not None else rng.sample(TAGS, rng.randint(1, 3))
     author = list(AUTHORS)[i % len(AUTHORS)]
     paras = "\n\n".join(" ".join(_sentence(rng) for _ in range(rng.randint(2, 5))) for _ in range(rng.randint(2, 4)))
-    return textwrap.dedent(f"""\
-        ---
-        title: "{title or f'Article numéro {i} sur les {rng.choice(WORDS)}'}"
-        date: {date:%Y-%m-%d %H:%M}
-        author: {author}
-        tags: [{", ".join(tags)}]
-        category: {CATEGORIES[i % len(CATEGORIES)]}
-        summary: "Résumé de l'article {i}."
-        ---
-        """) + f"\n{paras}\n\n## Une section\n\n{paras[:200]}\n\n- un point\n- un autre point « cité »\n{extra}"
+    site.post(name or f"post-{i:03d}", title or f"Article numéro {i} sur les {rng.choice(WORDS)}", date,
+              author=author, tags=tags, category=CATEGORIES[i % len(CATEGORIES)], **front,
+              summary=f"Résumé de l'article {i}.",
+              body=f"{paras}\n\n## Une section\n\n{paras[:200]}\n\n- un point\n- un autre point « cité »\n")
 
 
-def make_site(root: Path, posts: int = 24, seed: int = 1) -> Path:
+def generated_site(make_site, posts: int = 24, seed: int = 1):
+    """Posts from a seeded generator, sources in <tmp>/src, output in <tmp>/out, built at NOW."""
     rng = random.Random(seed)
-    root.mkdir(parents=True)
-    (root / "contentkit.yml").write_text(
-        'title: "Carnet incrémental"\nbase_url: "https://blog.example.com/"\nlanguage: fr\n'
-        "timezone: Europe/Paris\nper_page: 3\nfeed_items: 4\nsearch: false\n", encoding="utf-8")
-    for i in range(posts):
-        write(root, f"content/posts/post-{i:03d}.md", _post(i, rng))
+    site = make_site(config={"title": "Carnet incrémental", "per_page": 3, "feed_items": 4, "search": False},
+                     name="src", now=NOW)
+    site.out = site.root.parent / "out"
     # An alias (redirect page), a static page, an event post, a profile without posts (empty feed).
-    if posts > 5:
-        text = (root / "content/posts/post-005.md").read_text()
-        write(root, "content/posts/post-005.md", text.replace("summary:", "aliases: [/ancien-lien/]\nsummary:", 1))
-    write(root, "content/pages/a-propos.md", "---\ntitle: À propos\n---\n\nQui sommes-nous ?\n")
-    write(root, "content/posts/webinaire.md", textwrap.dedent("""\
-        ---
-        title: Webinaire données
-        date: 2026-02-01 10:00
-        author: alice
-        tags: [Données]
-        event: {start: 2026-03-10T11:00, end: 2026-03-10T12:00, timezone: Europe/Paris}
-        ---
-
-        Inscrivez-vous.
-        """))
+    for i in range(posts):
+        write_post(site, i, rng, aliases=["/ancien-lien/"] if i == 5 else None)
+    site.page("a-propos", "À propos", body="Qui sommes-nous ?")
+    site.post("webinaire", "Webinaire données", "2026-02-01 10:00", author="alice", tags=["Données"],
+              event={"start": "2026-03-10T11:00", "end": "2026-03-10T12:00", "timezone": "Europe/Paris"},
+              body="Inscrivez-vous.")
     for ident, name in AUTHORS.items():
-        write(root, f"content/authors/{ident}.yml", f"name: {name}\nrole: staff\njob_title: Consultante\nbio: Bio de {name}.\n")
-    write(root, "content/authors/dora.yml", "name: Dora Sans-Article\nrole: staff\n")
-    return root
-
-
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def build(root: Path, out: Path, now: datetime = NOW, **kwargs):
-    return build_site(root, out, BuildOptions(now=now), **kwargs)
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        site.author(ident, name, job_title="Consultante", bio=f"Bio de {name}.")
+    site.author("dora", "Dora Sans-Article")
+    return site
 
 
 def inodes(out: Path) -> dict[str, tuple[int, int]]:
@@ -105,10 +75,10 @@ def inodes(out: Path) -> dict[str, tuple[int, int]]:
             for p in out.rglob("*") if p.is_file()}
 
 
-def assert_same_as_clean(root: Path, out: Path, tmp_path: Path, now: datetime = NOW) -> None:
+def assert_same_as_clean(site, tmp_path: Path, now: datetime = NOW) -> None:
     clean = tmp_path / f"clean-{time.monotonic_ns()}"
-    build(root, clean, now=now, use_cache=False, workers=1)
-    got, want = snapshot(out), snapshot(clean)
+    site.build(clean, now=now, use_cache=False, workers=1)
+    got, want = site.snapshot(), snapshot(clean)
     assert sorted(got) == sorted(want), (set(got) ^ set(want))
     different = [rel for rel in want if got[rel] != want[rel]]
     assert not different, different[:10]
@@ -128,167 +98,149 @@ def age_sources(root: Path) -> None:
 
 
 @pytest.fixture
-def site(tmp_path):
-    root = make_site(tmp_path / "src")
-    age_sources(root)
-    out = tmp_path / "out"
-    build(root, out)
-    build(root, out)  # second build: everything from the cache and the stat shortcut
-    return root, out
+def site(make_site):
+    site = generated_site(make_site)
+    age_sources(site.root)
+    site.build()
+    site.build()  # second build: everything from the cache and the stat shortcut
+    return site
 
 
-def rebuild_and_compare(root: Path, out: Path, tmp_path: Path, **kwargs):
-    result = build(root, out, **kwargs)
-    assert_same_as_clean(root, out, tmp_path)
+def rebuild_and_compare(site, tmp_path: Path, **kwargs):
+    result = site.build(**kwargs)
+    assert_same_as_clean(site, tmp_path)
     return result
 
 
 # Scenarios -------------------------------------------------------------------------------------
 
 def test_cached_build_equals_clean_build(site, tmp_path):
-    root, out = site
-    result = build(root, out)
+    result = site.build()
     assert result.rendered == 0 and not result.report.written and not result.report.removed
-    assert_same_as_clean(root, out, tmp_path)
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_edit_body(site, tmp_path):
-    root, out = site
+    root = site.root
     path = root / "content/posts/post-007.md"
     path.write_text(path.read_text() + "\nUn paragraphe ajouté « pour voir ».\n", encoding="utf-8")
-    result = rebuild_and_compare(root, out, tmp_path)
+    result = rebuild_and_compare(site, tmp_path)
     assert 0 < result.rendered < result.planned / 2
 
 
 def test_edit_title_shown_elsewhere(site, tmp_path):
     """Titles appear in prev/next links, related posts, redirects, the 404 page's latest posts."""
-    root, out = site
     for rel in ("content/posts/post-005.md", "content/posts/post-023.md"):
-        path = root / rel
-        text = path.read_text()
-        old = text.split('title: "', 1)[1].split('"', 1)[0]
-        path.write_text(text.replace(old, old + " (revu)", 1), encoding="utf-8")
-    rebuild_and_compare(root, out, tmp_path)
+        site.edit(rel, title=site.front_matter(rel)[0]["title"] + " (revu)")
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_delete(site, tmp_path):
-    root, out = site
+    root = site.root
     (root / "content/posts/post-010.md").unlink()
-    result = rebuild_and_compare(root, out, tmp_path)
+    result = rebuild_and_compare(site, tmp_path)
     assert result.report.removed
 
 
 def test_rename_and_duplicate(site, tmp_path):
-    root, out = site
+    root = site.root
     (root / "content/posts/post-011.md").rename(root / "content/posts/renomme.md")
     # Same bytes under a second name (another URL via slug): the cached document is shared.
-    text = (root / "content/posts/post-012.md").read_text().replace("summary:", "slug: copie\nsummary:", 1)
-    write(root, "content/posts/copie-a.md", text)
-    write(root, "content/posts/copie-b.md", text.replace("slug: copie", "slug: copie-deux"))
-    rebuild_and_compare(root, out, tmp_path)
+    front, body = site.front_matter("content/posts/post-012.md")
+    site.post("content/posts/copie-a.md", **front, slug="copie", body=body)
+    site.post("content/posts/copie-b.md", **front, slug="copie-deux", body=body)
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_tag_change(site, tmp_path):
-    root, out = site
-    path = root / "content/posts/post-003.md"
-    text = path.read_text()
-    tags_line = next(line for line in text.splitlines() if line.startswith("tags:"))
-    path.write_text(text.replace(tags_line, "tags: [Nouvelle étiquette, Cuisine]"), encoding="utf-8")
-    rebuild_and_compare(root, out, tmp_path)
+    site.edit("content/posts/post-003.md", tags=["Nouvelle étiquette", "Cuisine"])
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_date_change_reorders_home(site, tmp_path):
-    root, out = site
-    path = root / "content/posts/post-000.md"
-    path.write_text(path.read_text().replace("date: 2024-01-01 09:00", "date: 2026-02-20 09:00"), encoding="utf-8")
-    rebuild_and_compare(root, out, tmp_path)
+    assert site.front_matter("content/posts/post-000.md")[0]["date"] == "2024-01-01 09:00"
+    site.edit("content/posts/post-000.md", date="2026-02-20 09:00")
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_old_post_added_to_tag_changes_counts(site, tmp_path):
     """A post older than a tag's first page still changes the count that page shows."""
-    root, out = site
-    write(root, "content/posts/vieux.md", _post(99, random.Random(5), date=datetime(2019, 1, 1),
-                                                   tags=["Données", "Musique"]))
-    rebuild_and_compare(root, out, tmp_path)
+    write_post(site, 99, random.Random(5), name="vieux", date=datetime(2019, 1, 1), tags=["Données", "Musique"])
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_author_profile_change(site, tmp_path):
-    root, out = site
-    write(root, "content/authors/bruno.yml", "name: Bruno Lefèvre\nrole: staff\njob_title: Associé\n"
-          "bio: Nouvelle bio.\nexpertise: [données, sécurité]\n")
-    rebuild_and_compare(root, out, tmp_path)
+    site.author("bruno", "Bruno Lefèvre", job_title="Associé", bio="Nouvelle bio.", expertise=["données", "sécurité"])
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_template_change(site, tmp_path):
-    root, out = site
     from contentkit.render.env import BUILTIN_THEMES
     card = (BUILTIN_THEMES / "default/templates/partials/card.html").read_text()
-    write(root, "templates/partials/card.html", card.replace('<article class="card">', '<article class="card card-v2">'))
-    result = rebuild_and_compare(root, out, tmp_path)
+    site.write("templates/partials/card.html", card.replace('<article class="card">', '<article class="card card-v2">'))
+    result = rebuild_and_compare(site, tmp_path)
     assert result.rendered > 0
 
 
 def test_config_change(site, tmp_path):
-    root, out = site
+    root = site.root
     cfg = root / "contentkit.yml"
     cfg.write_text(cfg.read_text().replace("Carnet incrémental", "Carnet renommé"), encoding="utf-8")
-    rebuild_and_compare(root, out, tmp_path)
+    rebuild_and_compare(site, tmp_path)
 
 
 def test_time_passing_publishes_and_ends_events(site, tmp_path):
-    root, out = site
-    write(root, "content/posts/futur.md", "---\ntitle: Plus tard\ndate: 2026-03-05 08:00\nauthor: alice\n"
-          "tags: [Données]\n---\n\nBientôt.\n")
-    build(root, out)
+    site.post("futur", "Plus tard", "2026-03-05 08:00", author="alice", tags=["Données"], body="Bientôt.")
+    site.build()
     later = NOW + timedelta(days=20)  # the post is due and the webinar is over
-    build(root, out, now=later)
-    assert_same_as_clean(root, out, tmp_path, now=later)
+    site.build(now=later)
+    assert_same_as_clean(site, tmp_path, now=later)
 
 
 def test_serve_state_across_builds(site, tmp_path):
-    root, out = site
+    root = site.root
     state = BuildState()
-    build(root, out, state=state)
+    site.build(state=state)
     for i in (2, 9):
         path = root / f"content/posts/post-{i:03d}.md"
         path.write_text(path.read_text() + f"\nÉdition {i}.\n", encoding="utf-8")
-        build(root, out, state=state)
-        assert_same_as_clean(root, out, tmp_path)
+        site.build(state=state)
+        assert_same_as_clean(site, tmp_path)
 
 
-def test_cache_that_cannot_be_written_is_a_warning_and_is_written_next_time(tmp_path, monkeypatch):
+def test_cache_that_cannot_be_written_is_a_warning_and_is_written_next_time(make_site, tmp_path, monkeypatch):
     """The cache's documents are written by a forked process while the site is assembled, then
     published. A cache that cannot be written does not fail the build (a warning says so), and the
     next build (same state, as in `serve`) writes it all: a fresh build then parses nothing."""
-    root = make_site(tmp_path / "src")
+    site = generated_site(make_site)
+    root = site.root
     age_sources(root)
-    out = tmp_path / "out"
     blocked = [root / CACHE_DIR / f"documents-{shard}.bin" for shard in cache_mod.SHARDS]
     for path in blocked:  # a folder where each shard goes: replacing it with a file fails
         path.mkdir(parents=True)
     state = BuildState()
-    result = build(root, out, state=state)
+    result = site.build(state=state)
     assert [w.file for w in result.warnings if w.code == "cache-write-failed"] == [CACHE_DIR]
     assert not [p for p in (root / CACHE_DIR).iterdir() if ".soon-" in p.name]  # no leftovers
-    assert_same_as_clean(root, out, tmp_path)
+    assert_same_as_clean(site, tmp_path)
     for path in blocked:
         path.rmdir()
-    build(root, out, state=state)
+    site.build(state=state)
     parsed: list[int] = []
     real = loader.parse_documents
     monkeypatch.setattr(loader, "parse_documents", lambda jobs, *a, **k: parsed.append(len(jobs)) or real(jobs, *a, **k))
-    result = build(root, out)
+    result = site.build()
     assert parsed == [0] and result.rendered == 0
 
 
 # Parallelism -----------------------------------------------------------------------------------
 
-def test_one_worker_and_many_workers_are_identical(tmp_path, monkeypatch):
+def test_one_worker_and_many_workers_are_identical(make_site, tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(build_mod, "RENDER_PARALLEL_THRESHOLD", 2)
-    root = make_site(tmp_path / "src", posts=40, seed=3)
-    build(root, tmp_path / "one", use_cache=False, workers=1)
-    result = build(root, tmp_path / "many", use_cache=False, workers=3)
+    site = generated_site(make_site, posts=40, seed=3)
+    site.build(tmp_path / "one", use_cache=False, workers=1)
+    result = site.build(tmp_path / "many", use_cache=False, workers=3)
     assert result.rendered > 2
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "many")
 
@@ -297,7 +249,7 @@ def test_one_worker_and_many_workers_are_identical(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("damage", ["truncate", "garble", "garbage", "stale-format"])
 def test_corrupted_cache_is_detected_and_rebuilt(site, tmp_path, damage):
-    root, out = site
+    root = site.root
     shards = sorted((root / CACHE_DIR).glob("documents-*.bin"))
     assert shards
     for shard in shards + sorted((root / CACHE_DIR).glob("texts-*.bin")) + [root / CACHE_DIR / "sources.bin"]:
@@ -316,18 +268,18 @@ def test_corrupted_cache_is_detected_and_rebuilt(site, tmp_path, damage):
     # Also change a post, so a wrong cache entry would show.
     path = root / "content/posts/post-004.md"
     path.write_text(path.read_text() + "\nCorrection.\n", encoding="utf-8")
-    result = build(root, out)
+    result = site.build()
     warned = any("cache" in w.file + w.message for w in result.warnings)
     assert warned == (damage != "stale-format"), result.warnings  # an upgrade is not damage
-    assert_same_as_clean(root, out, tmp_path)
-    again = build(root, out)  # the cache was rewritten: no more warning, nothing to render
+    assert_same_as_clean(site, tmp_path)
+    again = site.build()  # the cache was rewritten: no more warning, nothing to render
     assert not any("cache" in w.message for w in again.warnings)
     assert again.rendered == 0
 
 
 def test_garbled_document_inside_a_valid_cache_file_is_not_trusted(site, tmp_path):
     """Flip bytes inside a stored HTML string: the file still decodes, the checksum does not match."""
-    root, out = site
+    root, out = site.root, site.out
     shard = max((root / CACHE_DIR).glob("documents-*.bin"), key=lambda p: p.stat().st_size)
     data = bytearray(shard.read_bytes())
     at = data.find(b"<p>", 200)
@@ -335,8 +287,8 @@ def test_garbled_document_inside_a_valid_cache_file_is_not_trusted(site, tmp_pat
     data[at + 3:at + 6] = b"XYZ"
     shard.write_bytes(bytes(data))
     (out / "index.html").unlink()  # force some rendering
-    build(root, out)
-    assert_same_as_clean(root, out, tmp_path)
+    site.build()
+    assert_same_as_clean(site, tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["garble", "truncate", "delete"])
@@ -344,7 +296,7 @@ def test_damaged_texts_of_the_cache_are_parsed_again_not_trusted(site, tmp_path,
     """The HTML of cached documents is read only when a page needs it (texts-<nn>.bin): a damaged
     blob found then is never used; the document is parsed again from its file, and the shard is
     dropped so the next build rewrites it."""
-    root, out = site
+    root, out = site.root, site.out
     texts = sorted((root / CACHE_DIR).glob("texts-*.bin"))
     assert texts
     for path in texts:
@@ -359,17 +311,17 @@ def test_damaged_texts_of_the_cache_are_parsed_again_not_trusted(site, tmp_path,
         else:
             path.unlink()
     shutil.rmtree(out)  # every page is rendered again, so every text is needed
-    build(root, out)
-    assert_same_as_clean(root, out, tmp_path)
+    site.build()
+    assert_same_as_clean(site, tmp_path)
     assert not any(b"XYZ" in data for data in snapshot(out).values())
-    again = build(root, tmp_path / "again")  # the damaged shards were dropped and written anew
+    again = site.build(tmp_path / "again")  # the damaged shards were dropped and written anew
     assert snapshot(tmp_path / "again") == snapshot(out)
     for path in sorted((root / CACHE_DIR).glob("texts-*.bin")):
         assert b"XYZ" not in path.read_bytes()
 
 
 def test_same_size_rewrite_with_restored_mtime_is_detected(site, tmp_path):
-    root, out = site
+    root, out = site.root, site.out
     path = root / "content/posts/post-006.md"
     st = path.stat()
     text = path.read_text()
@@ -378,23 +330,23 @@ def test_same_size_rewrite_with_restored_mtime_is_detected(site, tmp_path):
     path.write_text(changed, encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p`, `tar x` or `rsync -t` would
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
-    rebuild_and_compare(root, out, tmp_path)
+    rebuild_and_compare(site, tmp_path)
     assert any(b"un autre POINT" in data for data in snapshot(out).values())
 
 
-def test_recently_modified_files_are_not_trusted_by_stat(tmp_path, monkeypatch):
+def test_recently_modified_files_are_not_trusted_by_stat(make_site, tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "RACY_NS", 2_000_000_000)  # the real window
-    root = make_site(tmp_path / "src", posts=3)
-    out = tmp_path / "out"
+    site = generated_site(make_site, posts=3)
+    root = site.root
     recent = root / "content/posts/post-001.md"
-    build(root, out)  # the files were just written: too recent for the stat shortcut
+    site.build()  # the files were just written: too recent for the stat shortcut
     assert "content/posts/post-001.md" not in DocumentCache(root).load().stats
     past = time.time() - 10
     os.utime(recent, (past, past))  # an old mtime does not help: utime sets ctime to now
-    build(root, out)
+    site.build()
     assert "content/posts/post-001.md" not in DocumentCache(root).load().stats
     monkeypatch.setattr(cache_mod, "RACY_NS", 0)
-    build(root, out)
+    site.build()
     stats = DocumentCache(root).load().stats
     assert "content/posts/post-001.md" in stats
     # Rewritten with the same size and the recorded mtime: ctime differs, so it is hashed again.
@@ -402,19 +354,19 @@ def test_recently_modified_files_are_not_trusted_by_stat(tmp_path, monkeypatch):
     st = recent.stat()
     recent.write_text(text.replace("Résumé", "RÉSUMÉ"), encoding="utf-8")
     os.utime(recent, ns=(st.st_atime_ns, st.st_mtime_ns))
-    result = build(root, out)
+    result = site.build()
     assert result.rendered > 0
-    assert_same_as_clean(root, out, tmp_path)
+    assert_same_as_clean(site, tmp_path)
 
 
 # Output folder ---------------------------------------------------------------------------------
 
 def test_unchanged_files_keep_inode_and_mtime(site, tmp_path):
-    root, out = site
+    root, out = site.root, site.out
     before = inodes(out)
     path = root / "content/posts/post-008.md"
     path.write_text(path.read_text() + "\nUne ligne de plus.\n", encoding="utf-8")
-    result = build(root, out)
+    result = site.build()
     after = inodes(out)
     written = set(result.report.written)
     assert written and len(written) < len(before) / 2
@@ -425,40 +377,41 @@ def test_unchanged_files_keep_inode_and_mtime(site, tmp_path):
 
 
 def test_failed_build_leaves_previous_site_untouched(site, tmp_path):
-    root, out = site
+    root, out = site.root, site.out
     before, ids = snapshot(out), inodes(out)
     path = root / "content/posts/post-002.md"
     path.write_text("---\ntitle: [cassé\ndate: 2024-01-01\n---\n\nCorps.\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
-        build(root, out)
+        site.build()
     assert any(p.file == "content/posts/post-002.md" for p in info.value.problems)
     assert snapshot(out) == before and inodes(out) == ids
     assert not list(tmp_path.glob(".out.*"))
 
 
-def test_build_failing_after_reading_writes_no_cache(tmp_path):
+def test_build_failing_after_reading_writes_no_cache(make_site, tmp_path):
     """Every file reads well, but two claim the same URL (found when the site is assembled, while
     the cache is already being written aside): nothing of the cache is published."""
-    root = make_site(tmp_path / "src")
+    site = generated_site(make_site)
+    root = site.root
     shutil.copy(root / "content/posts/post-003.md", root / "content/posts/post-003-copie.md")
     with pytest.raises(BuildFailed) as info:
-        build(root, tmp_path / "out")
+        site.build(tmp_path / "out")
     assert any("post-003-copie.md" in p.message + p.file for p in info.value.problems)
     assert not (root / CACHE_DIR).exists()
 
 
 def test_template_error_leaves_previous_site_untouched(site, tmp_path, monkeypatch):
-    root, out = site
+    out = site.out
     before, ids = snapshot(out), inodes(out)
-    write(root, "templates/partials/card.html", "{{ a.title | no_such_filter }}")
+    site.write("templates/partials/card.html", "{{ a.title | no_such_filter }}")
     with pytest.raises(BuildFailed):
-        build(root, out)
+        site.build()
     assert snapshot(out) == before and inodes(out) == ids
     assert not list(tmp_path.glob(".out.*"))
 
 
 def test_failure_while_writing_leaves_previous_site_untouched(site, tmp_path, monkeypatch):
-    root, out = site
+    root, out = site.root, site.out
     before, ids = snapshot(out), inodes(out)
     cfg = root / "contentkit.yml"
     cfg.write_text(cfg.read_text().replace("Carnet incrémental", "Carnet modifié"), encoding="utf-8")
@@ -473,59 +426,57 @@ def test_failure_while_writing_leaves_previous_site_untouched(site, tmp_path, mo
         return real(self, rel, data)
     monkeypatch.setattr(output.OutputWriter, "prepare", failing)
     with pytest.raises(OSError):
-        build(root, out, workers=1)
+        site.build(workers=1)
     assert snapshot(out) == before and inodes(out) == ids
     assert not list(tmp_path.glob(".out.*"))
     monkeypatch.setattr(output.OutputWriter, "prepare", real)
-    build(root, out)
-    assert_same_as_clean(root, out, tmp_path)
+    site.build()
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_foreign_and_deleted_output_files_are_repaired(site, tmp_path):
-    root, out = site
+    out = site.out
     victim = next(p for p in out.rglob("index.html") if "2024" in p.as_posix())
     victim.unlink()
     (out / "stray.txt").write_text("left by someone")
     (out / "tags").joinpath("donnees").joinpath("index.html").write_text("tampered")
-    build(root, out)
-    assert_same_as_clean(root, out, tmp_path)
+    site.build()
+    assert_same_as_clean(site, tmp_path)
 
 
-def test_random_edit_sequences_match_clean_builds(tmp_path):
+def test_random_edit_sequences_match_clean_builds(make_site, tmp_path):
     """A seeded sequence of mixed edits (bodies, titles, tags, dates, authors, additions, deletions,
     renames), each followed by an incremental build compared with a clean one."""
     rng = random.Random(2024)
-    root = make_site(tmp_path / "src", posts=30, seed=9)
-    out = tmp_path / "out"
+    site = generated_site(make_site, posts=30, seed=9)
+    root = site.root
     state = BuildState()
-    build(root, out)
+    site.build()
     posts_dir = root / "content/posts"
     for round_no in range(6):
         for _ in range(rng.randint(1, 3)):
             files = sorted(posts_dir.glob("post-*.md"))
             path = rng.choice(files)
-            text = path.read_text()
+            rel = path.relative_to(root).as_posix()
             op = rng.choice(["body", "title", "tags", "date", "author", "add", "delete", "rename"])
             if op == "body":
-                path.write_text(text + f"\nParagraphe {round_no} « ajouté » : voilà.\n", encoding="utf-8")
+                path.write_text(path.read_text() + f"\nParagraphe {round_no} « ajouté » : voilà.\n", encoding="utf-8")
             elif op == "title":
-                path.write_text(text.replace('title: "', f'title: "Révisé {round_no} – ', 1), encoding="utf-8")
+                site.edit(rel, title=f"Révisé {round_no} – " + site.front_matter(rel)[0]["title"])
             elif op == "tags":
-                line = next(x for x in text.splitlines() if x.startswith("tags:"))
-                path.write_text(text.replace(line, "tags: [" + ", ".join(rng.sample(TAGS, 2)) + "]"), encoding="utf-8")
+                site.edit(rel, tags=rng.sample(TAGS, 2))
             elif op == "date":
-                line = next(x for x in text.splitlines() if x.startswith("date:"))
                 day = datetime(2023, 6, 1) + timedelta(days=rng.randint(0, 900))
-                path.write_text(text.replace(line, f"date: {day:%Y-%m-%d %H:%M}"), encoding="utf-8")
+                site.edit(rel, date=f"{day:%Y-%m-%d %H:%M}")
             elif op == "author":
-                line = next(x for x in text.splitlines() if x.startswith("author:"))
-                path.write_text(text.replace(line, f"author: {rng.choice(list(AUTHORS))}"), encoding="utf-8")
+                site.edit(rel, author=rng.choice(list(AUTHORS)))
             elif op == "add":
-                write(root, f"content/posts/post-new-{round_no}-{rng.randint(0, 999)}.md",
-                      _post(100 + round_no, rng, date=datetime(2024, 2, 1) + timedelta(days=rng.randint(0, 400))))
+                name = f"post-new-{round_no}-{rng.randint(0, 999)}"
+                write_post(site, 100 + round_no, rng, name=name,
+                           date=datetime(2024, 2, 1) + timedelta(days=rng.randint(0, 400)))
             elif op == "delete" and len(files) > 5:
                 path.unlink()
             elif op == "rename":
                 path.rename(path.with_name(f"post-renamed-{round_no}-{rng.randint(0, 999)}.md"))
-        build(root, out, state=state if round_no % 2 else None)
-        assert_same_as_clean(root, out, tmp_path)
+        site.build(state=state if round_no % 2 else None)
+        assert_same_as_clean(site, tmp_path)
