@@ -146,3 +146,15 @@ def test_missing_pagefind_warning_reads_in_the_site_language(make_site, monkeypa
     result = site.build(use_cache=False)
     (warning,) = [w for w in result.warnings if w.code == "search-pagefind-missing"]
     assert warning.message == expected
+
+
+def test_an_engagement_average_without_its_basis_column_excludes_no_row(tmp_path):
+    """Average engagement per active user without an Active users column: the rows are imported
+    (the total cannot be derived) instead of each being excluded with a Python error as reason."""
+    path = tmp_path / "ga4.csv"
+    path.write_text("Page path,Views,Average engagement time per active user\n/a,10,00:00:12\n"
+                    "/b,4,00:01:00\n", encoding="utf-8")
+    export = import_export(path)
+    assert not export.problems, [p.message for p in export.problems]
+    assert [(r.path, r.views, r.avg_engaged_seconds, r.engaged_seconds_total) for r in export.rows] == [
+        ("/a/", 10, 12.0, None), ("/b/", 4, 60.0, None)]

@@ -23,10 +23,11 @@ events: :data:`BIGQUERY_SQL` is that query, in BigQuery Standard SQL. Its result
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 from .csvsource import (COUNT, DATE, NUMBER, URL, Aliases, build_export, fields_of, guard,
-                        header_key, map_header)
+                        header_key, map_header, parse_date)
 from .model import TrafficExport, TrafficImportError, TrafficRow
 
 SOURCE = "ga4_bigquery"
@@ -146,8 +147,6 @@ def looks_like_events(path: Path, head: bytes) -> bool:
     if head[:4] == b"PAR1":
         return True
     if head[:2] == b"\x1f\x8b":  # gzip (bq extract --compression GZIP)
-        import zlib
-
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
         except zlib.error:
@@ -165,7 +164,7 @@ def looks_like_events(path: Path, head: bytes) -> bool:
 
 def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
     """Aggregate raw GA4 events (NDJSON or Parquet) per page and day with DuckDB."""
-    import duckdb
+    import duckdb  # heavy optional library, loaded only for GA4 BigQuery event files
 
     path = Path(path)
     with open(path, "rb") as fh:
@@ -197,8 +196,6 @@ def import_events(path: Path, *, normalize, progress=None) -> TrafficExport:
                                      error=(str(exc).splitlines() or [''])[0]) from exc
     finally:
         con.close()
-    from .csvsource import parse_date
-
     rows = []
     days: dict[str, object] = {}
     for i, (day, location, views, users, sessions, entrances, engaged) in enumerate(result, 1):

@@ -124,11 +124,11 @@ def import_section(doc, section, path, *, normalize, progress=None, member=None,
     derived: dict[str, str] = {}
     if "avg_per_user" in fields:
         derived["avg_engaged_seconds"] = "v_avg_per_user"
-        if "engaged_seconds_total" not in fields:
+        if "engaged_seconds_total" not in fields and "users" in fields:
             derived["engaged_seconds_total"] = guard("v_avg_per_user * v_users", "avg_per_user", "users")
     elif "avg_per_session" in fields:
         derived["avg_engaged_seconds"] = "v_avg_per_session"
-        if "engaged_seconds_total" not in fields:
+        if "engaged_seconds_total" not in fields and "sessions" in fields:
             derived["engaged_seconds_total"] = guard("v_avg_per_session * v_sessions",
                                                      "avg_per_session", "sessions")
     elif "engaged_seconds_total" in fields and "users" in fields:
