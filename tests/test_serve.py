@@ -34,24 +34,29 @@ SECRET = "TOP-SECRET-8c1f0e"
 REPO = Path(__file__).resolve().parent.parent
 
 
-def post(i: int, body: str = "", **front) -> str:
-    meta = {"title": f'"Article numéro {i}"', "slug": f"post-{i}", "date": f"2024-03-{i + 1:02d} 09:00",
-            "authors": "[claire]", "tags": "[data, cloud]", "category": '"Data"',
-            "summary": f'"Un résumé court pour l’article {i}."', **front}
-    lines = ["---", *[f"{k}: {v}" for k, v in meta.items()], "---", ""]
-    return "\n".join(lines) + "\n" + (body or f"Premier paragraphe de l’article {i}, écrit pour le test.\n\n"
-                                      "## Une section\n\nUn second paragraphe, avec un peu plus de texte.\n")
+def front(i: int, **changes) -> dict:
+    """Front matter of content/posts/2024/post-<i>.md."""
+    return {"title": f"Article numéro {i}", "slug": f"post-{i}", "date": f"2024-03-{i + 1:02d} 09:00",
+            "authors": ["claire"], "tags": ["data", "cloud"], "category": "Data",
+            "summary": f"Un résumé court pour l’article {i}.", **changes}
 
 
-def site_files(n: int = 3) -> dict[str, str]:
-    files = {"content/authors/claire.yml": "name: Claire Morvan\nrole: staff\njob_title: Consultante data\n",
-             "static/theme/style.css": "body { color: rgb(10, 20, 30); }\n",
-             "secret.txt": SECRET + "\n"}
+def body(i: int) -> str:
+    return (f"Premier paragraphe de l’article {i}, écrit pour le test.\n\n"
+            "## Une section\n\nUn second paragraphe, avec un peu plus de texte.\n")
+
+
+def serve_site(make_site, n: int = 3):
+    """n posts, a draft, an author, a stylesheet, and a secret file beside the sources."""
+    site = make_site()
+    site.author("claire", "Claire Morvan", job_title="Consultante data")
+    site.write("static/theme/style.css", "body { color: rgb(10, 20, 30); }\n")
+    site.write("secret.txt", SECRET + "\n")
     for i in range(n):
-        files[f"content/posts/2024/post-{i}.md"] = post(i)
-    files["content/posts/2024/brouillon.md"] = post(7, status="writing", slug="brouillon",
-                                                     title='"Un brouillon en cours"')
-    return files
+        site.post(f"2024/post-{i}", **front(i), body=body(i))
+    site.post("2024/brouillon", **front(7, status="writing", slug="brouillon", title="Un brouillon en cours"),
+              body=body(7))
+    return site
 
 
 class ListReporter(Reporter):
@@ -151,17 +156,17 @@ def preview(make_site):
     servers: list[PreviewServer] = []
     clients: list[SSE] = []
 
-    def start(files: dict[str, str] | None = None, **kwargs):
-        root = make_site(files if files is not None else site_files())
+    def start(**kwargs):
+        site = serve_site(make_site)
         reporter = ListReporter()
-        srv = PreviewServer(root, port=0, reporter=reporter, workers=1, **kwargs)
+        srv = PreviewServer(site.root, port=0, reporter=reporter, workers=1, **kwargs)
         srv.start()
         servers.append(srv)
         sse = SSE(srv.port)
         clients.append(sse)
         name, hello = sse.next()
         assert name == "hello", (name, hello)
-        return srv, root, sse, reporter
+        return srv, site, sse, reporter
 
     yield start
     for c in clients:
@@ -170,19 +175,14 @@ def preview(make_site):
         s.stop()
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 # ------------------------------------------------------------------------------------------------
 # Building, drafts, separate output
 # ------------------------------------------------------------------------------------------------
 
 def test_preview_builds_drafts_into_a_separate_folder(preview):
-    srv, root, sse, reporter = preview()
-    assert srv.output_dir == (root / ".contentkit-cache" / "preview").resolve()
-    assert not (root / "site").exists(), "the preview must never write into site/"
+    srv, site, sse, reporter = preview()
+    assert srv.output_dir == (site.root / ".contentkit-cache" / "preview").resolve()
+    assert not (site.root / "site").exists(), "the preview must never write into site/"
     status, html = get(srv.port, "/2024/brouillon/")
     assert status == 200
     assert "Un brouillon en cours" in html and "preview-banner" in html
@@ -192,8 +192,8 @@ def test_preview_builds_drafts_into_a_separate_folder(preview):
 
 
 def test_edit_rebuilds_only_what_changed_and_reloads_affected_paths(preview):
-    srv, root, sse, reporter = preview()
-    write(root / "content/posts/2024/post-1.md", post(1, "Un texte entièrement nouveau.\n"))
+    srv, site, sse, reporter = preview()
+    site.post("2024/post-1", **front(1), body="Un texte entièrement nouveau.\n")
     name, data = sse.wait_for("reload", "failed")
     assert name == "reload"
     assert "2024/post-1/index.html" in data["paths"]
@@ -205,21 +205,21 @@ def test_edit_rebuilds_only_what_changed_and_reloads_affected_paths(preview):
 
 
 def test_new_post_appears_and_deleted_post_is_removed(preview):
-    srv, root, sse, _ = preview()
+    srv, site, sse, _ = preview()
     assert get(srv.port, "/2024/post-9/")[0] == 404
-    write(root / "content/posts/2024/post-9.md", post(9))
+    site.post("2024/post-9", **front(9), body=body(9))
     name, data = sse.wait_for("reload", "failed")
     assert "2024/post-9/index.html" in data["paths"]
     assert get(srv.port, "/2024/post-9/")[0] == 200
-    (root / "content/posts/2024/post-9.md").unlink()
+    (site.root / "content/posts/2024/post-9.md").unlink()
     name, data = sse.wait_for("reload", "failed")
     assert "2024/post-9/index.html" in data["paths"]
     assert get(srv.port, "/2024/post-9/")[0] == 404
 
 
 def test_css_only_change_swaps_stylesheet_without_reload(preview):
-    srv, root, sse, _ = preview()
-    write(root / "static/theme/style.css", "body { color: rgb(200, 0, 0); }\n")
+    srv, site, sse, _ = preview()
+    site.write("static/theme/style.css", "body { color: rgb(200, 0, 0); }\n")
     name, data = sse.wait_for("reload", "css", "failed", "ok")
     assert name == "css", (name, data)
     assert data["paths"] == ["theme/style.css"]
@@ -233,12 +233,12 @@ def test_css_only_change_swaps_stylesheet_without_reload(preview):
 def test_burst_of_editor_events_gives_one_rebuild(preview):
     # The product debounce is 50 ms; a loaded CI machine can pause this test thread for longer than
     # that in the middle of the burst, so the window is widened here. The mechanism is the same.
-    srv, root, sse, _ = preview(debounce=0.4)
+    srv, site, sse, _ = preview(debounce=0.4)
     before = srv.status()["builds"]
-    target = root / "content/posts/2024/post-2.md"
+    target = site.root / "content/posts/2024/post-2.md"
     folder = target.parent
-    versions = [post(2, f"Version {n} du texte.\n") for n in range(5)]
-    final = post(2, "Version finale du texte.\n")
+    versions = [site.document(front(2), f"Version {n} du texte.\n") for n in range(5)]
+    final = site.document(front(2), "Version finale du texte.\n")
     backup = target.read_bytes()
     # vim: probe file, swap file, backup, writes; then an atomic rename save (most editors).
     (folder / "4913").write_text("")
@@ -282,9 +282,9 @@ def test_debounce_timing_unit(tmp_path):
 
 
 def test_temp_files_alone_trigger_nothing(preview):
-    srv, root, sse, _ = preview()
+    srv, site, sse, _ = preview()
     before = srv.status()["builds"]
-    folder = root / "content/posts/2024"
+    folder = site.root / "content/posts/2024"
     for name in (".post-0.md.swp", "post-0.md~", "#post-0.md#", ".#post-0.md", "4913", "post-0.md.tmp",
                  "post-0.md___jb_tmp___"):
         (folder / name).write_text("x")
@@ -309,10 +309,10 @@ def test_watcher_name_filter():
 # ------------------------------------------------------------------------------------------------
 
 def test_content_error_shows_overlay_then_recovers(preview):
-    srv, root, sse, reporter = preview()
-    target = root / "content/posts/2024/post-0.md"
-    good = target.read_text(encoding="utf-8")
-    write(target, '---\ntitle: "Titre sans fin\ndate: 2024-03-01\n---\n\nTexte.\n')
+    srv, site, sse, reporter = preview()
+    target = "content/posts/2024/post-0.md"
+    good = site.read(target)
+    site.write(target, '---\ntitle: "Titre sans fin\ndate: 2024-03-01\n---\n\nTexte.\n')
     name, data = sse.wait_for("failed", "reload")
     assert name == "failed"
     problem = data["problems"][0]
@@ -324,10 +324,10 @@ def test_content_error_shows_overlay_then_recovers(preview):
     overlay = doc.get_element_by_id("ck-overlay")
     assert "content/posts/2024/post-0.md:" in overlay.text_content()
     # The same failure again: not printed twice.
-    write(target, '---\ntitle: "Titre sans fin\ndate: 2024-03-01\n---\n\nTexte modifié.\n')
+    site.write(target, '---\ntitle: "Titre sans fin\ndate: 2024-03-01\n---\n\nTexte modifié.\n')
     sse.wait_for("failed")
     assert reporter.text().count("PROBLEM content/posts/2024/post-0.md") == 1
-    write(target, good.replace("Premier paragraphe", "Paragraphe réparé"))
+    site.write(target, good.replace("Premier paragraphe", "Paragraphe réparé"))
     name, data = sse.wait_for("reload", "ok", "failed")
     assert name == "reload" and "2024/post-0/index.html" in data["paths"]
     assert "Paragraphe réparé" in get(srv.port, "/2024/post-0/")[1]
@@ -336,27 +336,26 @@ def test_content_error_shows_overlay_then_recovers(preview):
 
 
 def test_server_survives_a_template_error(preview):
-    srv, root, sse, _ = preview()
-    write(root / "templates/article.html", '{% extends "base.html" %}\n{% block content %}\n'
-                                           '<h1>{{ article.title }</h1>\n{% endblock %}\n')
+    srv, site, sse, _ = preview()
+    site.write("templates/article.html", '{% extends "base.html" %}\n{% block content %}\n'
+                                         '<h1>{{ article.title }</h1>\n{% endblock %}\n')
     name, data = sse.wait_for("failed", "reload")
     assert name == "failed"
     problem = data["problems"][0]
     assert problem["file"].endswith("templates/article.html") and problem["line"] == 3
     status, html = get(srv.port, "/2024/post-0/")
     assert status == 200 and 'id="ck-overlay"' in html  # previous page still served, with the overlay
-    write(root / "templates/article.html", '{% extends "base.html" %}\n{% block content %}\n'
-                                           '<h1 class="custom">{{ article.title }}</h1>\n{% endblock %}\n')
+    site.write("templates/article.html", '{% extends "base.html" %}\n{% block content %}\n'
+                                         '<h1 class="custom">{{ article.title }}</h1>\n{% endblock %}\n')
     sse.wait_for("reload")
     assert 'class="custom"' in get(srv.port, "/2024/post-0/")[1]
     assert srv.status()["failed"] is False
 
 
 def test_first_build_failing_serves_error_page_then_site(make_site):
-    files = site_files()
-    files["contentkit.yml"] = "title: [unclosed\n"
-    root = make_site(files)
-    srv = PreviewServer(root, port=0, reporter=ListReporter(), workers=1)
+    site = serve_site(make_site)
+    site.config("title: [unclosed\n")
+    srv = PreviewServer(site.root, port=0, reporter=ListReporter(), workers=1)
     srv.start()
     sse = SSE(srv.port)
     try:
@@ -364,7 +363,7 @@ def test_first_build_failing_serves_error_page_then_site(make_site):
         assert hello["failed"] and hello["problems"][0]["file"] == "contentkit.yml"
         status, html = get(srv.port, "/")
         assert status == 500 and "contentkit.yml" in html and "ck-client" in html
-        write(root / "contentkit.yml", 'title: "Réparé"\nlanguage: fr\n')
+        site.config('title: "Réparé"\nlanguage: fr\n')
         name, data = sse.wait_for("reload", "failed")
         assert name == "reload"
         status, html = get(srv.port, "/")
@@ -390,7 +389,8 @@ TRAVERSALS = [
 
 @pytest.mark.parametrize("target", TRAVERSALS)
 def test_path_traversal_is_refused(preview, target):
-    srv, root, _sse, _ = preview()
+    srv, site, _sse, _ = preview()
+    assert b"authors: [claire]" in (site.root / "content/posts/2024/post-0.md").read_bytes()  # what a leak shows
     status, _headers, body = raw_get(srv.port, target)
     assert status in (400, 403, 404), (target, status)
     assert SECRET.encode() not in body and b"root:x:0:0" not in body and b"authors: [claire]" not in body
@@ -413,11 +413,11 @@ def test_resolve_request_unit(tmp_path):
 
 
 def test_symlinks_pointing_outside_are_not_served(preview):
-    srv, root, _sse, _ = preview()
+    srv, site, _sse, _ = preview()
     out = srv.output_dir
-    (out / "leak.txt").symlink_to(root / "secret.txt")
-    (out / "leakdir").symlink_to(root)
-    (out / "2024" / "leak.html").symlink_to(root / "secret.txt")
+    (out / "leak.txt").symlink_to(site.root / "secret.txt")
+    (out / "leakdir").symlink_to(site.root)
+    (out / "2024" / "leak.html").symlink_to(site.root / "secret.txt")
     for target in ("/leak.txt", "/leakdir/secret.txt", "/leakdir/", "/2024/leak.html",
                    "/leakdir/content/posts/2024/post-0.md"):
         status, _h, body = raw_get(srv.port, target)
@@ -429,7 +429,7 @@ def test_symlinks_pointing_outside_are_not_served(preview):
 
 
 def test_no_directory_listing(preview):
-    srv, _root, _sse, _ = preview()
+    srv, _site, _sse, _ = preview()
     assert not (srv.output_dir / "theme" / "index.html").exists()
     for target in ("/theme/", "/theme", "/images/", "/.contentkit/", "/2024/"):
         status, _h, body = raw_get(srv.port, target)
@@ -454,7 +454,7 @@ def test_binds_loopback_by_default(preview):
 
 
 def test_html_gets_client_and_panel_other_types_untouched(preview):
-    srv, _root, _sse, _ = preview()
+    srv, _site, _sse, _ = preview()
     status, headers, body = raw_get(srv.port, "/2024/post-0/")
     assert headers["content-type"] == "text/html; charset=utf-8" and headers["cache-control"] == "no-store"
     doc = lxml.html.fromstring(body)
@@ -505,7 +505,7 @@ def test_injected_json_cannot_break_out_of_script():
 
 
 def test_build_output_contains_no_preview_code(make_site, tmp_path):
-    root = make_site(site_files())
+    root = serve_site(make_site).root
     out = tmp_path / "built"
     result = subprocess.run([sys.executable, "-m", "contentkit", "build", "--root", str(root), "--output", str(out),
                              "--drafts"], capture_output=True, text=True, timeout=300,
@@ -562,7 +562,7 @@ def free_port() -> int:
 
 
 def test_port_in_use_strict_gives_clear_message(make_site):
-    root = make_site(site_files())
+    root = serve_site(make_site).root
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
@@ -575,7 +575,7 @@ def test_port_in_use_strict_gives_clear_message(make_site):
 
 
 def test_port_in_use_picks_next_free_port(make_site):
-    root = make_site(site_files())
+    root = serve_site(make_site).root
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
@@ -593,7 +593,7 @@ def test_port_in_use_picks_next_free_port(make_site):
 
 
 def test_ctrl_c_stops_cleanly(make_site):
-    root = make_site(site_files())
+    root = serve_site(make_site).root
     proc = start_cli(root, "--port", "0")
     m, out = read_until(proc, URL_RE)
     assert m, out
