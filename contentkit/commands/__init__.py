@@ -11,7 +11,7 @@ import importlib
 
 import click
 
-from .terminal import help_text
+from .terminal import LocalizedHelp, help_text
 
 COMMANDS = {
     "build": "contentkit.commands.build",
@@ -25,7 +25,7 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(LocalizedHelp, click.Group):
     """A group whose commands are imported from `COMMANDS` the first time they are asked for."""
 
     def get_command(self, ctx, name):

@@ -14,7 +14,7 @@ from rich.console import Console
 from ..analytics.command import AFTER_OUTPUTS, ENRICHERS, TRAFFIC_OPTIONS, run_analysis
 from ..analytics.outputs import Column, print_table, write_outputs
 from ..errors import BuildFailed
-from .terminal import counted, decimal, help_text, messages_for, print_problems, root_option
+from .terminal import LocalizedCommand, counted, decimal, help_text, messages_for, print_problems, root_option
 
 
 def _with_options(options: list[Callable]) -> Callable:
@@ -25,7 +25,8 @@ def _with_options(options: list[Callable]) -> Callable:
     return decorate
 
 
-@click.command(help=help_text("analyze.command"))
+@click.command(cls=LocalizedCommand, help=help_text("analyze.command"),
+               short_help=help_text("analyze.short"))
 @root_option
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=help_text("analyze.output"))

@@ -13,10 +13,12 @@ from ..editorial.schedule import describe_next
 from ..errors import BuildFailed
 from ..model import BuildOptions
 from ..shortcuts import describe as describe_shortcuts
-from .terminal import console, counted, decimal, exit_now, help_text, messages_for, print_problems, root_option
+from .terminal import (LocalizedCommand, console, counted, decimal, exit_now, help_text, messages_for, print_problems,
+                       root_option)
 
 
-@click.command(help=help_text("build.command"))
+@click.command(cls=LocalizedCommand, help=help_text("build.command"),
+               short_help=help_text("build.short"))
 @root_option
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=help_text("build.output"))

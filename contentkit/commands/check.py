@@ -10,10 +10,11 @@ import click
 
 from ..check import CheckReport, print_text, run_checks
 from ..errors import BuildFailed, ProblemLog
-from .terminal import help_text, root_option, terminal_language
+from .terminal import LocalizedCommand, help_text, root_option, terminal_language
 
 
-@click.command(help=help_text("check.command"))
+@click.command(cls=LocalizedCommand, help=help_text("check.command"),
+               short_help=help_text("check.short"))
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=help_text("check.format"))

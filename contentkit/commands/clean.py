@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from ..content.cache import CACHE_DIR
-from .terminal import help_text, messages_for, root_option
+from .terminal import LocalizedCommand, help_text, messages_for, root_option
 
 
-@click.command(help=help_text("clean.command"))
+@click.command(cls=LocalizedCommand, help=help_text("clean.command"),
+               short_help=help_text("clean.short"))
 @root_option
 def clean(root: Path) -> None:
     messages = messages_for(root)

@@ -8,10 +8,11 @@ import click
 
 from ..errors import ContentError
 from ..scaffold import init_site
-from .terminal import help_text, messages_for, print_problems
+from .terminal import LocalizedCommand, help_text, messages_for, print_problems
 
 
-@click.command(help=help_text("init.command"))
+@click.command(cls=LocalizedCommand, help=help_text("init.command"),
+               short_help=help_text("init.short"))
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Mon blog", help=help_text("init.title"))
 @click.option("--language", default="fr", help=help_text("init.language"))

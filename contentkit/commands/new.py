@@ -8,10 +8,11 @@ import click
 
 from ..errors import ContentError
 from ..scaffold import new_post
-from .terminal import help_text, messages_for, print_problems, root_option
+from .terminal import LocalizedCommand, help_text, messages_for, print_problems, root_option
 
 
-@click.command(help=help_text("new.command"))
+@click.command(cls=LocalizedCommand, help=help_text("new.command"),
+               short_help=help_text("new.short"))
 @click.argument("title")
 @root_option
 @click.option("--author", "author", default=None, help=help_text("new.author"))

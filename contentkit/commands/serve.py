@@ -14,7 +14,8 @@ import click
 from ..errors import Problem
 from ..i18n import Catalog
 from ..serve.server import PortInUse, PreviewServer, is_loopback
-from .terminal import console, counted, help_text, is_site, messages_for, print_problems, root_option
+from .terminal import (LocalizedCommand, console, counted, help_text, is_site, messages_for, print_problems,
+                       root_option)
 
 
 class RichReporter:
@@ -35,7 +36,8 @@ class RichReporter:
         print_problems(problems, self.messages)
 
 
-@click.command(help=help_text("serve.command"))
+@click.command(cls=LocalizedCommand, help=help_text("serve.command"),
+               short_help=help_text("serve.short"))
 @root_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help=help_text("serve.port"))

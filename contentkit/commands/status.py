@@ -14,10 +14,11 @@ from ..dates import DateError, parse_date
 from ..editorial.command import pipeline, print_tables
 from ..errors import BuildFailed, ProblemLog
 from ..model import BuildOptions
-from .terminal import counted, help_text, messages_for, print_problems, root_option
+from .terminal import LocalizedCommand, counted, help_text, messages_for, print_problems, root_option
 
 
-@click.command(help=help_text("status.command"))
+@click.command(cls=LocalizedCommand, help=help_text("status.command"),
+               short_help=help_text("status.short"))
 @root_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help=help_text("status.format"))

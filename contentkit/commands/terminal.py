@@ -95,6 +95,45 @@ def help_text(key: str) -> str:
     return catalog(locale_language()).t(f"cli.help.{key}")
 
 
+class LocalizedFormatter(click.HelpFormatter):
+    """click's own help words (Usage, Options, Commands, [default: …], [required]) in the locale; click
+    words them with gettext and ships no translation, so they are swapped here, at formatting time."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, help_text("click.usage") + " " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        key = f"click.{heading.lower()}"
+        super().write_heading(help_text(key) if f"cli.help.{key}" in catalog() else heading)
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        default, required = help_text("click.default"), help_text("click.required")
+        rows = [(term, text.replace("[default: ", f"[{default} ").replace("; default: ", f"; {default} ")
+                 .replace("[required]", f"[{required}]")) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+class LocalizedContext(click.Context):
+    formatter_class = LocalizedFormatter
+
+
+class LocalizedHelp:
+    """Mixed into a click command or group: its `--help` is worded in the locale (the texts
+    themselves are given with `help_text`)."""
+
+    context_class = LocalizedContext
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = help_text("click.help")
+        return option
+
+
+class LocalizedCommand(LocalizedHelp, click.Command):
+    pass
+
+
 def root_option(f):
     return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
                         show_default=True, help=help_text("root"))(f)
