@@ -5,17 +5,12 @@ Every assertion parses what was produced (lxml for HTML/XML, feedparser for feed
 from __future__ import annotations
 
 import json
-import textwrap
-from pathlib import Path
 
 import feedparser
 import pytest
 from lxml import etree, html
 
-from contentkit.model import BuildOptions
-from contentkit.build import build_site
-
-from .conftest import run_cli
+from .conftest import SiteFactory, run_cli
 
 AUTHOR = """
 name: Alice Durand
@@ -121,19 +116,13 @@ RICH_SITE = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from .conftest import write_site
-
-    root = write_site(tmp_path_factory.mktemp("rich") / "src", RICH_SITE)
-    result = build_site(root, root / "site")
-    return root, root / "site", result
-
-
-def page(out: Path, rel: str):
-    return html.fromstring((out / rel).read_bytes())
+    site = SiteFactory(tmp_path_factory.mktemp("rich") / "src", RICH_SITE)
+    return site, site.build()
 
 
 def test_every_expected_page_is_built(built):
-    _root, out, result = built
+    site, result = built
+    out = site.out
     expected = [
         "index.html", "404.html", "robots.txt", "sitemap.xml", "atom.xml", "rss.xml",
         "2015/l-economie-des-donnees/index.html", "2016/un-titre-avec-des-accents-ecole/index.html",
@@ -154,8 +143,8 @@ def test_every_expected_page_is_built(built):
 
 
 def test_article_page_shows_people_date_terms_and_typography(built):
-    _root, out, _ = built
-    doc = page(out, "2015/l-economie-des-donnees/index.html")
+    site, _ = built
+    doc = site.html("2015/l-economie-des-donnees/index.html")
     assert doc.findtext(".//h1") == "L’économie des données"
     assert doc.xpath("//html/@lang") == ["fr"]
     assert doc.xpath("string(//p[@class='byline']/time)") == "30 mars 2015"
@@ -174,21 +163,21 @@ def test_article_page_shows_people_date_terms_and_typography(built):
 
 
 def test_unknown_front_matter_keys_reach_templates(make_site):
-    root = make_site({
+    site = make_site({
         "content/posts/2021/x.md": "---\ntitle: X\ndate: 2021-01-01\ncustom_flag: visible\n---\nTexte.\n",
         "templates/page.html": "unused",
         "templates/article.html": '{% extends "base.html" %}{% block content %}'
                                   '<p id="flag">{{ article.params.custom_flag }}</p>{% endblock %}',
     })
-    build_site(root, root / "site")
-    doc = page(root / "site", "2021/x/index.html")
+    site.build()
+    doc = site.html("2021/x/index.html")
     assert doc.xpath("string(//p[@id='flag'])") == "visible"
     # The site's override wins, the theme's base template is still used.
     assert doc.xpath("//a[@class='skip-link']")
 
 
 def test_dates_are_resolved_in_the_site_timezone(built):
-    _root, _out, result = built
+    _site, result = built
     by_title = {a.title: a for a in result.site.posts}
     assert by_title["Jekyll style"].date.isoformat() == "2017-01-05T00:00:00+01:00"
     assert by_title["Heure courte"].date.isoformat() == "2018-02-03T09:05:00+01:00"
@@ -196,17 +185,17 @@ def test_dates_are_resolved_in_the_site_timezone(built):
 
 
 def test_generated_author_profile_and_warning(built):
-    _root, out, result = built
+    site, result = built
     warning = [w for w in result.warnings if "Bob Martin" in w.message]
     assert warning and "content/authors/bob-martin.yml" in warning[0].hint
     assert warning[0].file == "content/posts/2016/ecole.md" and warning[0].line == 4
-    doc = page(out, "authors/bob-martin/index.html")
+    doc = site.html("authors/bob-martin/index.html")
     assert doc.findtext(".//h1").strip() == "Bob Martin"
 
 
 def test_author_page_is_a_profile(built):
-    _root, out, _ = built
-    doc = page(out, "authors/alice/index.html")
+    site, _ = built
+    doc = site.html("authors/alice/index.html")
     assert doc.xpath("string(//p[@class='role'])") == "Directrice data"
     assert doc.xpath("//ul[@class='expertise-list']/li/text()") == ["Données", "Gouvernance"]
     assert doc.xpath("//div[@class='bio']//strong/text()") == ["dirige"]
@@ -219,26 +208,27 @@ def test_author_page_is_a_profile(built):
 
 
 def test_page_bundle_relative_image_keeps_working(built):
-    _root, out, _ = built
-    doc = page(out, "2019/un-article-avec-schema/index.html")
+    site, _ = built
+    out = site.out
+    doc = site.html("2019/un-article-avec-schema/index.html")
     src = doc.xpath("//div[@class='post-body']//img/@src")[0]
     assert (out / "2019/un-article-avec-schema" / src).is_file()
     # On the home page the same excerpt is shown elsewhere: its image URL is made root-relative.
-    home = page(out, "index.html")
+    home = site.html("index.html")
     assert "/2019/un-article-avec-schema/schema.svg" in home.xpath("//div[@class='card-excerpt']//img/@src")
 
 
 def test_excerpt_uses_more_marker_then_summary_then_first_paragraph(built):
-    _root, out, _ = built
-    cards = {c.xpath("string(.//h2)").strip(): c for c in page(out, "index.html").xpath("//article[@class='card']")}
+    site, _ = built
+    cards = {c.xpath("string(.//h2)").strip(): c for c in site.html("index.html").xpath("//article[@class='card']")}
     assert cards["L’économie des données"].xpath("string(.//div[@class='card-excerpt'])").strip().startswith("Introduction")
     assert "Première partie" not in cards["L’économie des données"].xpath("string(.)")
     assert cards["Jekyll style"].xpath("string(.//div[@class='card-excerpt'])").strip() == "Body of a migrated post."
 
 
 def test_seo_metadata_and_json_ld(built):
-    _root, out, _ = built
-    doc = page(out, "2015/l-economie-des-donnees/index.html")
+    site, _ = built
+    doc = site.html("2015/l-economie-des-donnees/index.html")
     meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//meta[@content]")}
     url = "https://blog.example.com/2015/l-economie-des-donnees/"
     assert doc.xpath("//link[@rel='canonical']/@href") == [url]
@@ -259,8 +249,8 @@ def test_seo_metadata_and_json_ld(built):
 
 
 def test_tag_and_author_pages_link_their_own_feeds(built):
-    _root, out, _ = built
-    doc = page(out, "tags/cloud/index.html")
+    site, _ = built
+    doc = site.html("tags/cloud/index.html")
     assert doc.xpath("//link[@rel='alternate']/@href") == ["/tags/cloud/atom.xml", "/tags/cloud/rss.xml"]
     # "Cloud" and "cloud" are one tag, named after its most used spelling.
     assert len(doc.xpath("//article[@class='card']")) == 4
@@ -269,7 +259,8 @@ def test_tag_and_author_pages_link_their_own_feeds(built):
 @pytest.mark.parametrize("feed", ["atom.xml", "rss.xml", "tags/cloud/atom.xml", "tags/cloud/rss.xml",
                                   "categories/data-ia/atom.xml", "authors/alice/atom.xml", "authors/alice/rss.xml"])
 def test_feeds_parse_with_absolute_links_and_full_content(built, feed):
-    _root, out, _ = built
+    site, _ = built
+    out = site.out
     parsed = feedparser.parse((out / feed).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.entries
@@ -285,16 +276,18 @@ def test_feeds_parse_with_absolute_links_and_full_content(built, feed):
 
 
 def test_feed_entry_ids_are_stable_across_builds(built, tmp_path):
-    root, out, _ = built
+    site, _ = built
+    out = site.out
     first = [e.id for e in feedparser.parse((out / "atom.xml").read_bytes()).entries]
-    build_site(root, tmp_path / "again", use_cache=False)
+    site.build(tmp_path / "again", use_cache=False)
     again = [e.id for e in feedparser.parse((tmp_path / "again" / "atom.xml").read_bytes()).entries]
     assert first == again
     assert (out / "atom.xml").read_bytes() == (tmp_path / "again" / "atom.xml").read_bytes()
 
 
 def test_sitemap_and_robots(built):
-    _root, out, _ = built
+    site, _ = built
+    out = site.out
     tree = etree.parse(str(out / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = dict(zip(tree.xpath("//s:url/s:loc/text()", namespaces=ns),
@@ -307,59 +300,59 @@ def test_sitemap_and_robots(built):
 
 
 def test_alias_is_a_redirect_to_the_article(built):
-    _root, out, _ = built
-    doc = page(out, "ancien/economie-donnees/index.html")
+    site, _ = built
+    doc = site.html("ancien/economie-donnees/index.html")
     target = "https://blog.example.com/2015/l-economie-des-donnees/"
     assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={target}"]
     assert doc.xpath("//link[@rel='canonical']/@href") == [target]
 
 
 def test_long_article_has_toc_and_neighbours(built):
-    _root, out, _ = built
-    doc = page(out, "2018/heure-courte/index.html")
+    site, _ = built
+    doc = site.html("2018/heure-courte/index.html")
     assert doc.xpath("//nav[@class='toc-box']//a/@href")[:2] == ["#partie-1", "#partie-2"]
     assert doc.xpath("//nav[@class='prev-next']/a[@rel='prev']/@href") == ["/2017/jekyll-style/"]
     assert doc.xpath("//nav[@class='prev-next']/a[@rel='next']/@href") == ["/2019/un-article-avec-schema/"]
     related = doc.xpath("//section[@class='related']//a/@href")
     assert related == []  # no tags: nothing is related
-    cloud = page(out, "2017/jekyll-style/index.html").xpath("//section[@class='related']//a/@href")
+    cloud = site.html("2017/jekyll-style/index.html").xpath("//section[@class='related']//a/@href")
     assert set(cloud) == {"/2019/un-article-avec-schema/", "/2016/un-titre-avec-des-accents-ecole/",
                           "/2015/l-economie-des-donnees/"}
 
 
 def test_drafts_and_future_flags(make_site):
-    root = make_site({k: v for k, v in RICH_SITE.items()})
-    result = build_site(root, root / "out", BuildOptions(drafts=True, future=True))
-    assert (root / "out/2020/brouillon/index.html").is_file()
-    assert (root / "out/2099/article-futur/index.html").is_file()
-    banner = page(root / "out", "2020/brouillon/index.html").xpath("string(//p[@class='preview-banner'])")
+    site = make_site({k: v for k, v in RICH_SITE.items()})
+    result = site.build(site.root / "out", drafts=True, future=True)
+    assert (site.root / "out/2020/brouillon/index.html").is_file()
+    assert (site.root / "out/2099/article-futur/index.html").is_file()
+    banner = site.html("2020/brouillon/index.html", site.root / "out").xpath("string(//p[@class='preview-banner'])")
     assert "Brouillon" in banner
     # Unpublished pages are never indexed.
-    assert page(root / "out", "2020/brouillon/index.html").xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert site.html("2020/brouillon/index.html", site.root / "out").xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert len(result.site.hidden) == 0
 
 
 def test_pagination(make_site):
     posts = {f"content/posts/p{i}.md": f"---\ntitle: Post {i}\ndate: 2020-01-{i + 1:02d}\n---\nTexte {i}.\n"
              for i in range(5)}
-    root = make_site(posts, config='title: T\nbase_url: "https://x.example/"\nper_page: 2\n')
-    build_site(root, root / "site")
-    out = root / "site"
+    site = make_site(posts, config='title: T\nbase_url: "https://x.example/"\nper_page: 2\n')
+    site.build()
+    out = site.out
     assert (out / "page/2/index.html").is_file() and (out / "page/3/index.html").is_file()
     assert not (out / "page/4/index.html").exists()
-    first = page(out, "index.html")
+    first = site.html("index.html")
     assert first.xpath("//h2[@class='card-title']/a/text()") == ["Post 4", "Post 3"]
     assert first.xpath("//nav[@class='pagination']/a[@rel='next']/@href") == ["/page/2/"]
-    last = page(out, "page/3/index.html")
+    last = site.html("page/3/index.html")
     assert last.xpath("//h2[@class='card-title']/a/text()") == ["Post 0"]
     assert last.xpath("//nav[@class='pagination']/a[@rel='prev']/@href") == ["/page/2/"]
 
 
 def test_english_site_uses_english_dates_and_ui(make_site):
-    root = make_site({"content/posts/x.md": "---\ntitle: \"It's here\"\ndate: 2015-03-30\n---\nShe said \"hello\".\n"},
+    site = make_site({"content/posts/x.md": "---\ntitle: \"It's here\"\ndate: 2015-03-30\n---\nShe said \"hello\".\n"},
                      config='title: Blog\nbase_url: "https://x.example/"\nlanguage: en\n')
-    build_site(root, root / "site")
-    doc = page(root / "site", "2015/it-s-here/index.html")
+    site.build()
+    doc = site.html("2015/it-s-here/index.html")
     assert doc.xpath("string(//p[@class='byline']/time)") == "March 30, 2015"
     assert doc.xpath("string(//a[@class='skip-link'])") == "Skip to content"
     assert doc.xpath("string(//div[@class='post-body']/p)") == "She said \u201chello\u201d."
@@ -367,20 +360,20 @@ def test_english_site_uses_english_dates_and_ui(make_site):
 
 
 def test_base_url_with_a_path_prefixes_every_internal_link(make_site):
-    root = make_site({"content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\ntags: [a]\n---\nTexte.\n"},
+    site = make_site({"content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\ntags: [a]\n---\nTexte.\n"},
                      config='title: Blog\nbase_url: "https://x.example/blog/"\n')
-    build_site(root, root / "site")
-    doc = page(root / "site", "2015/x/index.html")
+    site.build()
+    doc = site.html("2015/x/index.html")
     assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/blog/theme/style.css"]
     assert doc.xpath("//a[@rel='tag']/@href") == ["/blog/tags/a/"]
     assert doc.xpath("//link[@rel='canonical']/@href") == ["https://x.example/blog/2015/x/"]
 
 
 def test_permalink_pattern_is_configurable(make_site):
-    root = make_site({"content/posts/x.md": "---\ntitle: Éco\ndate: 2015-03-09\ncategory: Data\n---\nTexte.\n"},
+    site = make_site({"content/posts/x.md": "---\ntitle: Éco\ndate: 2015-03-09\ncategory: Data\n---\nTexte.\n"},
                      config='title: Blog\nbase_url: "https://x.example/"\npermalink: "/{category}/{year}/{month}/{slug}.html"\n')
-    build_site(root, root / "site")
-    assert (root / "site/data/2015/03/eco.html").is_file()
+    site.build()
+    assert (site.root / "site/data/2015/03/eco.html").is_file()
 
 
 def test_new_and_init_scaffold_sites_that_build(tmp_path):
@@ -394,7 +387,7 @@ def test_new_and_init_scaffold_sites_that_build(tmp_path):
     assert post.is_file()
     result = run_cli("build", "--root", str(site), "--drafts")
     assert result.returncode == 0, result.stderr
-    doc = page(site / "site", "2024/economie-circulaire-le-guide/index.html")
+    doc = html.parse(str(site / "site/2024/economie-circulaire-le-guide/index.html")).getroot()
     assert doc.findtext(".//h1") == "Économie circulaire\u00a0: le guide"
     assert doc.xpath("//a[@rel='tag']/text()") == ["ESG", "industrie"]
     # The new post is a draft: a plain build leaves it out.
@@ -407,42 +400,42 @@ def test_new_and_init_scaffold_sites_that_build(tmp_path):
 
 
 def test_unknown_config_key_is_a_warning_with_its_line(make_site):
-    root = make_site({"content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\n---\nT.\n"},
+    site = make_site({"content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\n---\nT.\n"},
                      config='title: T\nbase_url: "https://x.example/"\nper_pgae: 3\n')
-    result = build_site(root, root / "site")
+    result = site.build()
     warning = [w for w in result.warnings if "per_pgae" in w.message][0]
     assert (warning.file, warning.line) == ("contentkit.yml", 3)
 
 
 def test_bom_and_crlf_are_handled(make_site):
     raw = "\ufeff---\r\ntitle: Fenêtres\r\ndate: 2015-03-30\r\n---\r\nLigne un.\r\n\r\nLigne deux.\r\n"
-    root = make_site({"content/posts/crlf.md": raw.encode("utf-8")})
-    build_site(root, root / "site")
-    doc = page(root / "site", "2015/fenetres/index.html")
+    site = make_site({"content/posts/crlf.md": raw.encode("utf-8")})
+    site.build()
+    doc = site.html("2015/fenetres/index.html")
     assert doc.findtext(".//h1") == "Fenêtres"
     assert doc.xpath("//div[@class='post-body']/p/text()") == ["Ligne un.", "Ligne deux."]
 
 
 def test_migrated_json_author_profile_with_per_language_bio(make_site):
-    root = make_site({
+    site = make_site({
         "content/authors/MoOx.json": '{"twitter": "MoOx", "fr": {"bio": {"short": "Développeur front-end",'
                                      ' "long": ["Premier paragraphe.", "Second paragraphe."]}}}',
         "content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\nauthors: [MoOx]\n---\nT.\n",
     })
-    result = build_site(root, root / "site")
+    result = site.build()
     assert not [w for w in result.warnings if "MoOx" in w.message and "profile" in w.message and "generated" in w.message]
-    doc = page(root / "site", "authors/MoOx/index.html")
+    doc = site.html("authors/MoOx/index.html")
     assert doc.xpath("string(//p[@class='role'])") == "Développeur front-end"
     assert doc.xpath("//div[@class='bio']/p/text()") == ["Premier paragraphe.", "Second paragraphe."]
     assert doc.xpath("//ul[@class='links']//a/@href") == ["https://twitter.com/MoOx"]
 
 
 def test_an_idea_needs_no_date_and_is_only_previewed(make_site):
-    root = make_site({"content/posts/idee.md": "---\ntitle: Une idée\nstatus: idea\n---\nÀ creuser.\n",
+    site = make_site({"content/posts/idee.md": "---\ntitle: Une idée\nstatus: idea\n---\nÀ creuser.\n",
                       "content/posts/x.md": "---\ntitle: X\ndate: 2015-03-30\n---\nT.\n"})
-    result = build_site(root, root / "site")
+    result = site.build()
     assert [a.title for a in result.site.hidden] == ["Une idée"]
-    preview = build_site(root, root / "preview", BuildOptions(preview=True))
+    preview = site.build(site.root / "preview", preview=True)
     idea = [a for a in preview.site.posts if a.title == "Une idée"][0]
-    banner = page(root / "preview", idea.output).xpath("string(//p[@class='preview-banner'])")
+    banner = site.html(idea.output, site.root / "preview").xpath("string(//p[@class='preview-banner'])")
     assert "Idée" in banner
