@@ -25,12 +25,12 @@ URL_RE = re.compile(r"(?:Preview|Prévisualisation) ?: (http://127\.0\.0\.1:\d+/
 REPO = Path(__file__).resolve().parent.parent
 
 
-def post(title: str, slug: str, day: int, body: str, status: str = "published") -> str:
-    return (f'---\ntitle: "{title}"\nslug: {slug}\ndate: 2024-05-{day:02d} 10:00\nauthors: [ines]\n'
-            f'tags: [cybersécurité, cloud]\ncategory: "Sécurité"\nstatus: {status}\n'
-            f'summary: "Un article de test pour l’aperçu en direct."\n---\n\n{body}')
-
-
+COMMON = {"authors": ["ines"], "tags": ["cybersécurité", "cloud"], "category": "Sécurité"}
+SUMMARY = "Un article de test pour l’aperçu en direct."
+ALERTES = {"title": "Réduire le bruit des alertes", "date": "2024-05-02 10:00", "slug": "alertes", **COMMON,
+           "status": "published", "summary": SUMMARY}
+SAUVEGARDES = {"title": "Des sauvegardes vraiment testées", "date": "2024-05-03 10:00", "slug": "sauvegardes",
+               **COMMON, "status": "published", "summary": SUMMARY}
 BODY = ("Les équipes de sécurité passent trop de temps sur des alertes sans intérêt. "
         "Voici comment nous avons réduit le bruit de moitié chez un client industriel.\n\n"
         "## Trier avant d’agir\n\nLe premier chantier consiste à classer les alertes par criticité réelle.\n")
@@ -38,18 +38,16 @@ BODY = ("Les équipes de sécurité passent trop de temps sur des alertes sans i
 
 @pytest.fixture
 def served_site(make_site):
-    root = make_site({
-        "content/authors/ines.yml": "name: Inès Ferreira\nrole: staff\njob_title: Consultante cybersécurité\n",
-        "content/posts/2024/alertes.md": post("Réduire le bruit des alertes", "alertes", 2, BODY),
-        "content/posts/2024/sauvegardes.md": post("Des sauvegardes vraiment testées", "sauvegardes", 3,
-                                                  "Une sauvegarde non testée n’est pas une sauvegarde.\n"),
-        "content/posts/2024/brouillon.md": post("Un brouillon", "brouillon", 4, "Pas encore prêt.\n",
-                                                status="writing"),
-        "static/theme/style.css": "body { background-color: rgb(255, 255, 255); }\n",
-    })
+    site = make_site()
+    site.author("ines", "Inès Ferreira", job_title="Consultante cybersécurité")
+    site.post("2024/alertes", **ALERTES, body=BODY)
+    site.post("2024/sauvegardes", **SAUVEGARDES, body="Une sauvegarde non testée n’est pas une sauvegarde.\n")
+    site.post("2024/brouillon", "Un brouillon", "2024-05-04 10:00", slug="brouillon", **COMMON, status="writing",
+              summary=SUMMARY, body="Pas encore prêt.\n")
+    site.write("static/theme/style.css", "body { background-color: rgb(255, 255, 255); }\n")
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": str(REPO)}  # this working tree, whatever the installed copy points to
-    proc = subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(root), "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "contentkit", "serve", "--root", str(site.root), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
     found = threading.Event()
@@ -67,7 +65,7 @@ def served_site(make_site):
     reader.start()
     try:
         assert found.wait(120), "".join(lines)
-        yield root, url["base"], lines
+        yield site, url["base"], lines
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -104,8 +102,7 @@ def wait_connected(page) -> None:
 
 def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
     expect = sync_api.expect
-    root, base, lines = served_site
-    source = root / "content/posts/2024/alertes.md"
+    site, base, lines = served_site
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
 
@@ -117,16 +114,14 @@ def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
     expect(page.locator("#ck-panel summary")).to_contain_text("Analyse éditoriale")
 
     # 1. Edit the Markdown on disk: the page updates by itself.
-    source.write_text(post("Réduire le bruit des alertes", "alertes", 2,
-                           BODY.replace("réduit le bruit de moitié", "divisé le bruit par trois")), encoding="utf-8")
+    site.post("2024/alertes", **ALERTES, body=BODY.replace("réduit le bruit de moitié", "divisé le bruit par trois"))
     expect(body).to_contain_text("divisé le bruit par trois", timeout=WAIT_MS)
     expect(body).not_to_contain_text("réduit le bruit de moitié")
     assert len(navigations) >= 2  # the preview client reloaded it; the test never did
 
     # 2. Broken front matter: the overlay names the file and the line, the server keeps running.
     wait_connected(page)
-    source.write_text('---\ntitle: "Réduire le bruit des alertes\ndate: 2024-05-02\n---\n\nTexte.\n',
-                      encoding="utf-8")
+    site.write("content/posts/2024/alertes.md", '---\ntitle: "Réduire le bruit des alertes\ndate: 2024-05-02\n---\n\nTexte.\n')
     overlay = page.locator("#ck-overlay")
     expect(overlay).to_be_visible(timeout=WAIT_MS)
     expect(overlay.locator(".ck-loc").first).to_have_text(re.compile(r"content/posts/2024/alertes\.md:\d+"))
@@ -135,9 +130,8 @@ def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
     expect(body).to_contain_text("divisé le bruit par trois")  # the last good page stays underneath
 
     # 3. Fix it: the overlay goes away and the new text shows, without the test doing anything.
-    source.write_text(post("Réduire le bruit des alertes", "alertes", 2,
-                           BODY.replace("réduit le bruit de moitié", "ramené le bruit à un niveau gérable")),
-                      encoding="utf-8")
+    site.post("2024/alertes", **ALERTES,
+              body=BODY.replace("réduit le bruit de moitié", "ramené le bruit à un niveau gérable"))
     expect(page.locator(".post-body")).to_contain_text("ramené le bruit à un niveau gérable", timeout=WAIT_MS)
     expect(page.locator("#ck-overlay")).to_be_hidden(timeout=WAIT_MS)
 
@@ -147,31 +141,31 @@ def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
 
 
 def test_css_change_is_swapped_without_reload(served_site, page):
-    root, base, _lines = served_site
+    site, base, _lines = served_site
     page.goto(base + "2024/sauvegardes/")
     wait_connected(page)
     page.evaluate("window.__notReloaded = true")
     page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'")
-    (root / "static/theme/style.css").write_text("body { background-color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    site.write("static/theme/style.css", "body { background-color: rgb(1, 2, 3); }\n")
     page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=WAIT_MS)
     assert page.evaluate("window.__notReloaded === true")
 
 
 def test_drafts_show_their_banner_and_404_pages_come_alive(served_site, page):
-    root, base, _lines = served_site
+    site, base, _lines = served_site
     page.goto(base + "2024/brouillon/")
     sync_api.expect(page.locator(".preview-banner")).to_be_visible()
     # A page that does not exist yet appears by itself once its file is written.
     page.goto(base + "2024/nouveau/")
     wait_connected(page)
-    (root / "content/posts/2024/nouveau.md").write_text(
-        post("Un tout nouvel article", "nouveau", 5, "Tout juste écrit.\n"), encoding="utf-8")
+    site.post("2024/nouveau", "Un tout nouvel article", "2024-05-05 10:00", slug="nouveau", **COMMON,
+              status="published", summary=SUMMARY, body="Tout juste écrit.\n")
     sync_api.expect(page.locator("h1")).to_have_text("Un tout nouvel article", timeout=WAIT_MS)
 
 
 def test_hidden_tabs_release_their_event_stream(served_site, page):
     """Browsers allow ~6 connections per host: a hidden tab must not hold one."""
-    root, base, _lines = served_site
+    site, base, _lines = served_site
     import json as _json
     import urllib.request
 
@@ -187,9 +181,7 @@ def test_hidden_tabs_release_their_event_stream(served_site, page):
                              document.dispatchEvent(new Event('visibilitychange')); }""")
     page.wait_for_function(f"fetch('/__contentkit/status').then(r => r.json()).then(s => s.clients < {before})")
     # Meanwhile the post changes; shown again, the tab catches up by itself.
-    (root / "content/posts/2024/sauvegardes.md").write_text(
-        post("Des sauvegardes vraiment testées", "sauvegardes", 3, "Testez la restauration, pas la sauvegarde.\n"),
-        encoding="utf-8")
+    site.post("2024/sauvegardes", **SAUVEGARDES, body="Testez la restauration, pas la sauvegarde.\n")
     page.wait_for_function("fetch('/__contentkit/status').then(r => r.json()).then(s => s.build >= 2)")
     page.evaluate("""() => { Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true});
                              document.dispatchEvent(new Event('visibilitychange')); }""")
