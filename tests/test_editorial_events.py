@@ -5,10 +5,7 @@ import json
 from datetime import datetime, timezone
 
 import icalendar
-from lxml import html
-
-from contentkit.model import BuildOptions
-from contentkit.build import BuildState, build_site
+from contentkit.build import BuildState
 
 UTC = timezone.utc
 BEFORE = datetime(2026, 6, 1, tzinfo=UTC)
@@ -65,10 +62,6 @@ FILES = {
 PAGE = "2026/webinaire-le-cloud-souverain-en-pratique/index.html"
 
 
-def parse(path):
-    return html.parse(str(path)).getroot()
-
-
 def text(el) -> str:
     return " ".join(el.text_content().split())
 
@@ -83,11 +76,11 @@ def event_box(doc):
 
 
 def test_event_page_switches_from_upcoming_to_replay(make_site, tmp_path):
-    root = make_site(FILES)
+    site = make_site(FILES)
     out = tmp_path / "out"
     state = BuildState()
-    build_site(root, out, BuildOptions(now=BEFORE), state=state)
-    doc = parse(out / PAGE)
+    site.build(out, now=BEFORE, state=state)
+    doc = site.html(PAGE, out)
     box = event_box(doc)
     assert "event-upcoming" in box.get("class")
     assert "Webinaire à venir" in text(box)
@@ -103,11 +96,11 @@ def test_event_page_switches_from_upcoming_to_replay(make_site, tmp_path):
 
     # During the event the page still invites to join; the next build after its end turns it
     # into the replay page, re-rendered by the incremental build (the phase is in its signature).
-    result = build_site(root, out, BuildOptions(now=DURING), state=state)
-    assert "event-upcoming" in event_box(parse(out / PAGE)).get("class")
-    result = build_site(root, out, BuildOptions(now=AFTER), state=state)
+    result = site.build(out, now=DURING, state=state)
+    assert "event-upcoming" in event_box(site.html(PAGE, out)).get("class")
+    result = site.build(out, now=AFTER, state=state)
     assert PAGE in result.report.written
-    doc = parse(out / PAGE)
+    doc = site.html(PAGE, out)
     box = event_box(doc)
     assert "event-past" in box.get("class")
     assert "Replay disponible" in text(box)
@@ -121,14 +114,14 @@ def test_event_page_switches_from_upcoming_to_replay(make_site, tmp_path):
 
     # Same bytes as a clean build at that instant.
     clean = tmp_path / "clean"
-    build_site(root, clean, BuildOptions(now=AFTER), use_cache=False)
+    site.build(clean, now=AFTER, use_cache=False)
     assert (clean / PAGE).read_bytes() == (out / PAGE).read_bytes()
 
 
 def test_ics_file(make_site, tmp_path):
-    root = make_site(FILES)
+    site = make_site(FILES)
     out = tmp_path / "out"
-    build_site(root, out, BuildOptions(now=BEFORE), use_cache=False)
+    site.build(out, now=BEFORE, use_cache=False)
     data = (out / "2026/webinaire-le-cloud-souverain-en-pratique/event.ics").read_bytes()
     cal = icalendar.Calendar.from_ical(data)
     [ev] = cal.walk("VEVENT")
@@ -145,11 +138,11 @@ def test_ics_file(make_site, tmp_path):
     assert uid.endswith("@blog.example.com")
 
     # UID stable across rebuilds and a title change; bytes identical when nothing changed.
-    build_site(root, tmp_path / "again", BuildOptions(now=AFTER), use_cache=False)
+    site.build(tmp_path / "again", now=AFTER, use_cache=False)
     assert (tmp_path / "again/2026/webinaire-le-cloud-souverain-en-pratique/event.ics").read_bytes() == data
-    post = root / "content/posts/webinaire.md"
+    post = site.root / "content/posts/webinaire.md"
     post.write_text(post.read_text().replace("le cloud souverain en pratique", "le cloud de confiance"))
-    build_site(root, tmp_path / "renamed", BuildOptions(now=BEFORE), use_cache=False)
+    site.build(tmp_path / "renamed", now=BEFORE, use_cache=False)
     renamed = icalendar.Calendar.from_ical(
         (tmp_path / "renamed/2026/webinaire-le-cloud-de-confiance/event.ics").read_bytes())
     assert str(renamed.walk("VEVENT")[0]["UID"]) == uid
@@ -158,8 +151,8 @@ def test_ics_file(make_site, tmp_path):
 def test_ics_in_utc_when_the_event_zone_is_utc(make_site, tmp_path):
     files = dict(FILES)
     files["content/posts/webinaire.md"] = WEBINAR.replace("  location: En ligne", "  timezone: UTC")
-    root = make_site(files)
-    build_site(root, tmp_path / "out", BuildOptions(now=BEFORE), use_cache=False)
+    site = make_site(files)
+    site.build(tmp_path / "out", now=BEFORE, use_cache=False)
     cal = icalendar.Calendar.from_ical(
         (tmp_path / "out/2026/webinaire-le-cloud-souverain-en-pratique/event.ics").read_bytes())
     ev = cal.walk("VEVENT")[0]
@@ -168,22 +161,22 @@ def test_ics_in_utc_when_the_event_zone_is_utc(make_site, tmp_path):
 
 
 def test_events_page_lists_upcoming_then_past(make_site, tmp_path):
-    root = make_site(FILES)
+    site = make_site(FILES)
     out = tmp_path / "out"
-    build_site(root, out, BuildOptions(now=BEFORE), use_cache=False)
-    doc = parse(out / "evenements/index.html")
+    site.build(out, now=BEFORE, use_cache=False)
+    doc = site.html("evenements/index.html", out)
     upcoming = [text(a) for a in doc.xpath("//section[contains(@class,'events-upcoming')]//h3/a")]
     past = [text(a) for a in doc.xpath("//section[contains(@class,'events-past')]//h3/a")]
     assert upcoming == ["Webinaire : le cloud souverain en pratique", "Petit-déjeuner à Nantes"]
     assert past == ["Webinaire de l’an dernier"]
     assert doc.xpath("//header//nav//a[@href='/evenements/']")  # in the menu
     # the event page links to the list, which is in the menu of every page
-    assert parse(out / PAGE).xpath("//aside//a[@href='/evenements/']")
-    assert parse(out / "index.html").xpath("//header//nav//a[@href='/evenements/']")
+    assert site.html(PAGE, out).xpath("//aside//a[@href='/evenements/']")
+    assert site.html("index.html", out).xpath("//header//nav//a[@href='/evenements/']")
     assert b"<loc>https://blog.example.com/evenements/</loc>" in (out / "sitemap.xml").read_bytes()
 
-    build_site(root, out, BuildOptions(now=AFTER), use_cache=False)
-    doc = parse(out / "evenements/index.html")
+    site.build(out, now=AFTER, use_cache=False)
+    doc = site.html("evenements/index.html", out)
     past = [text(a) for a in doc.xpath("//section[contains(@class,'events-past')]//h3/a")]
     assert past == ["Webinaire : le cloud souverain en pratique", "Webinaire de l’an dernier"]
     assert doc.xpath("//section[contains(@class,'events-past')]//a[@href='https://video.example.net/replay']")
@@ -192,20 +185,20 @@ def test_events_page_lists_upcoming_then_past(make_site, tmp_path):
 def test_events_page_path_in_english_and_no_page_without_events(make_site, tmp_path):
     config = ('title: "Test"\nbase_url: "https://blog.example.com/"\nlanguage: en\n'
               "timezone: Europe/London\n")
-    root = make_site(FILES, config=config)
-    build_site(root, tmp_path / "en", BuildOptions(now=BEFORE), use_cache=False)
+    site = make_site(FILES, config=config)
+    site.build(tmp_path / "en", now=BEFORE, use_cache=False)
     assert (tmp_path / "en/events/index.html").is_file()
-    assert "Upcoming webinar" in text(event_box(parse(tmp_path / "en" / PAGE)))
+    assert "Upcoming webinar" in text(event_box(site.html(PAGE, tmp_path / "en")))
     plain = make_site({k: v for k, v in FILES.items() if k.endswith(("alice.yml", "article.md"))}, name="plain")
-    build_site(plain, tmp_path / "plain-out", BuildOptions(now=BEFORE), use_cache=False)
+    plain.build(tmp_path / "plain-out", now=BEFORE, use_cache=False)
     assert not (tmp_path / "plain-out/evenements").exists()
-    assert not parse(tmp_path / "plain-out/index.html").xpath("//a[@href='/evenements/']")
+    assert not plain.html("/", tmp_path / "plain-out").xpath("//a[@href='/evenements/']")
 
 
 def test_next_publish_names_the_event_switch(make_site, tmp_path):
-    root = make_site(FILES)
+    site = make_site(FILES)
     out = tmp_path / "out"
-    build_site(root, out, BuildOptions(now=BEFORE), use_cache=False)
+    site.build(out, now=BEFORE, use_cache=False)
     data = json.loads((out / ".contentkit/next-publish.json").read_text())
     assert data["next"] == "2026-06-10T12:00:00+02:00"
     assert [(c["reason"], c["source"]) for c in data["changes"]] == [
