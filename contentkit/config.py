@@ -6,6 +6,7 @@ warnings (a typo such as `per_pgae` must not be silently ignored), wrong types a
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .content.frontmatter import yaml_mistake
 from .errors import ContentError, ProblemLog
 from .yaml_safe import SAFE_LOADER
 
@@ -117,10 +119,7 @@ def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteC
         try:
             data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            if mark is not None and mark.index >= len(text.rstrip()):  # e.g. a quote never closed:
-                mark = getattr(exc, "context_mark", None) or mark  # where it opens, not the end of the file
-            line = mark.line + 1 if mark is not None else None
+            line = yaml_mistake(exc, rel)
             raise ContentError(rel, "config-yaml-invalid", line=line,
                                problem=getattr(exc, "problem", None) or exc) from None
         if not isinstance(data, dict):
@@ -131,7 +130,12 @@ def load_config(root: Path, log: ProblemLog | None = None, **overrides) -> SiteC
     lines = _key_lines(path) if path else {}
     for key, value in data.items():
         if key not in known:
-            log.warning(rel, "config-key-unknown", line=lines.get(key), setting=key, keys=", ".join(sorted(known)))
+            close = difflib.get_close_matches(str(key), known, n=1)  # per_pgae -> per_page
+            if close:
+                log.warning(rel, "config-key-misspelt", line=lines.get(key), setting=key, suggestion=close[0],
+                            keys=", ".join(sorted(known)))
+            else:
+                log.warning(rel, "config-key-unknown", line=lines.get(key), setting=key, keys=", ".join(sorted(known)))
             continue
         if key == "publisher":
             if not isinstance(value, dict):

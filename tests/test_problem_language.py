@@ -5,10 +5,13 @@ parent's ProblemLog), and on the terminal (`contentkit build`, `contentkit new`)
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from contentkit.build import build_site
 from contentkit.content import loader
-from contentkit.errors import BuildFailed, wording
+from contentkit.content.frontmatter import yaml_mistake
+from contentkit.errors import BuildFailed, ContentError, wording
+from contentkit.yaml_safe import SAFE_LOADER
 
 from .conftest import run_cli
 
@@ -16,8 +19,10 @@ from .conftest import run_cli
 MISTAKES = {
     # Front matter never closed: the whole file would be swallowed.
     "content/posts/ouvert.md": "---\ntitle: Jamais fermé\ndate: 2024-03-01\n\nLe texte commence ici.\n",
-    # A list never closed: PyYAML notices it on the next line.
+    # A list never closed: YAML notices it a line later, the author is shown the line it opens.
     "content/posts/liste.md": "---\ntitle: Bon titre\ndate: 2024-03-02\ntags: [a, b\nauthor: x\n---\nTexte.\n",
+    # Text after a quoted title: invalid YAML, worded by the YAML library, with its line.
+    "content/posts/guillemets.md": '---\ntitle: "Le bon" titre\ndate: 2024-03-05\n---\nTexte.\n',
     "content/posts/date.md": "---\ntitle: Mauvaise date\ndate: le 32 mars\n---\nTexte.\n",
     # Two posts of the same year with the same title: the same URL.
     "content/posts/premier.md": "---\ntitle: Même titre\ndate: 2024-03-03\n---\nUn.\n",
@@ -28,32 +33,35 @@ CONFIG = "title: Carnet\nbase_url: https://blog.example.com/\nlanguage: {lang}\n
 
 ERRORS = {  # (code, file, line)
     ("front-matter-unclosed", "content/posts/ouvert.md", 1),
-    ("front-matter-yaml-invalid", "content/posts/liste.md", 5),
+    ("yaml-list-unclosed", "content/posts/liste.md", 4),
+    ("front-matter-yaml-invalid", "content/posts/guillemets.md", 2),
     ("date-unreadable", "content/posts/date.md", 3),
     ("url-claimed-twice", "content/posts/premier.md", 2),
 }
 WARNINGS = {
     ("author-role-unknown", "content/authors/alice.yml", 2),
-    ("config-key-unknown", "contentkit.yml", 5),
+    ("config-key-misspelt", "contentkit.yml", 5),
 }
 # What the author reads (message, hint), word for word where it matters.
 FRENCH = {
     "front-matter-unclosed": ("l’en-tête n’est jamais fermé", "ajoutez une ligne « --- » après la dernière ligne"),
+    "yaml-list-unclosed": ("une liste ouverte par « [ » n’est jamais fermée", "fermez-la par « ] » sur la même ligne"),
     "front-matter-yaml-invalid": ("l’en-tête n’est pas du YAML valide", "vérifiez l’indentation"),
     "date-unreadable": ("`date` : « le 32 mars » n’est pas une date lisible", "écrivez les dates ainsi"),
     "url-claimed-twice": ("ce fichier et content/posts/second.md revendiquent la même URL /2024/meme-titre/",
                           "donnez à l’un des deux un autre `slug:`"),
     "author-role-unknown": ("rôle inconnu « redactrice » : traité comme staff", "utilisez l’un de ces rôles"),
-    "config-key-unknown": ("réglage inconnu « per_pgae » : il est ignoré", "réglages possibles : "),
+    "config-key-misspelt": ("réglage inconnu « per_pgae » : il est ignoré", "vouliez-vous écrire `per_page:` ?"),
 }
 ENGLISH = {
     "front-matter-unclosed": ("the front matter is never closed", "add a line '---' after the last front matter key"),
+    "yaml-list-unclosed": ("a list opened with '[' is never closed", "close it with ']' on the same line"),
     "front-matter-yaml-invalid": ("invalid YAML in front matter", "check indentation"),
     "date-unreadable": ("`date`: 'le 32 mars' is not a date I can read", "write dates as 2024-01-31"),
     "url-claimed-twice": ("this file and content/posts/second.md both claim the URL /2024/meme-titre/",
                           "give one of them a different `slug:`"),
     "author-role-unknown": ("unknown role 'redactrice', treated as staff", "use one of: "),
-    "config-key-unknown": ("unknown config key 'per_pgae' is ignored", "known keys: "),
+    "config-key-misspelt": ("unknown config key 'per_pgae' is ignored", "did you mean `per_page:`?"),
 }
 WORDING = {"fr": FRENCH, "en": ENGLISH}
 
@@ -124,15 +132,18 @@ def test_the_terminal_shows_the_located_problems_in_the_site_language(make_site,
     assert not (root / "site").exists()
 
 
-@pytest.mark.parametrize("lang, message, hint", [
-    ("fr", "le YAML n’est pas valide", "corrigez la syntaxe YAML"),
-    ("en", "invalid YAML", "fix the YAML syntax"),
+@pytest.mark.parametrize("lang, title, code, message, hint", [
+    ("fr", '"Carnet', "yaml-quote-unclosed", "des guillemets ouverts sur cette ligne ne sont jamais fermés",
+     "fermez-les sur la même ligne"),
+    ("en", '"Carnet', "yaml-quote-unclosed", "quotes opened on this line are never closed", "close them on the same line"),
+    ("fr", '"Carnet" de test', "config-yaml-invalid", "le YAML n’est pas valide", "corrigez la syntaxe YAML"),
+    ("en", '"Carnet" de test', "config-yaml-invalid", "invalid YAML", "fix the YAML syntax"),
 ])
-def test_a_broken_config_is_worded_in_the_language_it_declares(make_site, lang, message, hint):
-    root = make_site({}, config=f'language: {lang}\ntitle: "Carnet\nbase_url: https://blog.example.com/\n')
+def test_a_broken_config_is_worded_in_the_language_it_declares(make_site, lang, title, code, message, hint):
+    root = make_site({}, config=f'language: {lang}\ntitle: {title}\nbase_url: https://blog.example.com/\n')
     failed = failed_build(root)
     problem = failed.problems[0]
-    assert (problem.code, problem.file, problem.line) == ("config-yaml-invalid", "contentkit.yml", 2)
+    assert (problem.code, problem.file, problem.line) == (code, "contentkit.yml", 2)  # the title's line
     assert problem.message.startswith(message) and problem.hint.startswith(hint), str(problem)
 
 
@@ -158,3 +169,34 @@ def test_contentkit_new_words_its_problem_in_the_site_language(make_site, lang, 
     assert result.returncode == 1
     assert f"content/authors/inconnu.yml: {message}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# The YAML library words a mistake in its own terms, often a line later: the common ones are told
+# in the author's words at the line where they are, with libyaml's C loader and the Python one.
+YAML_MISTAKES = [
+    ("title: Bon\ntags: [a, b\nauthor: x\n", "yaml-list-unclosed", 2),
+    ('title: "Bon\ndate: 2024-01-01\n', "yaml-quote-unclosed", 1),
+    ("title: Bon\njuste une phrase\ndate: 2024-01-01\n", "yaml-colon-missing", 2),
+    ("title: Pourquoi: la data\ndate: 2024-01-01\n", "yaml-colon-unexpected", 1),
+    ("title: Bon\n  date: 2024-01-01\n", "yaml-colon-unexpected", 2),
+]
+
+
+@pytest.mark.parametrize("loader", sorted({yaml.SafeLoader, SAFE_LOADER}, key=lambda c: c.__name__),
+                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize("text, code, line", YAML_MISTAKES)
+def test_common_yaml_mistakes_are_told_at_their_line(loader, text, code, line):
+    with pytest.raises(yaml.YAMLError) as error:
+        yaml.load(text, Loader=loader)
+    with pytest.raises(ContentError) as mistake:
+        yaml_mistake(error.value, "contentkit.yml")
+    assert (mistake.value.problem.code, mistake.value.problem.line) == (code, line)
+    assert mistake.value.problem.in_language("fr").message != mistake.value.problem.message
+
+
+def test_a_yaml_mistake_in_front_matter_is_located_in_the_file(make_site):
+    root = make_site({"content/posts/a.md": "---\ntitle: Bon\ndate: 2024-01-01\njuste une phrase\n---\nTexte.\n"},
+                     config=CONFIG.format(lang="fr"))
+    (problem,) = failed_build(root, use_cache=False).problems
+    assert (problem.code, problem.file, problem.line) == ("yaml-colon-missing", "content/posts/a.md", 4)
+    assert problem.message == "cette ligne n’est pas de la forme `clé: valeur` (il manque « : »)"

@@ -39,6 +39,30 @@ def decode_source(data: bytes, rel: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def yaml_mistake(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> int | None:
+    """The common YAML mistakes of authors, which PyYAML (and libyaml) report in their own terms
+    (`did not find expected ',' or ']'`) and often a line later, raise a ContentError saying what
+    is wrong at the line where the mistake is: a list or quotes never closed, a line without its
+    `:`, a `:` where none is expected. Otherwise: the line PyYAML points at (1-based, `first_line`
+    being the first line of the YAML text in the file), for the caller's own problem."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
+    line = mark.line + first_line if mark is not None else None
+    opened = context_mark.line + first_line if context_mark is not None else line  # where it opens
+    if context == "while parsing a flow sequence" and "expected ',' or ']'" in problem:
+        raise ContentError(rel, "yaml-list-unclosed", line=opened)
+    if context == "while scanning a quoted scalar" and "unexpected end of stream" in problem:
+        raise ContentError(rel, "yaml-quote-unclosed", line=opened)
+    if context == "while scanning a simple key" and "expected ':'" in problem:
+        raise ContentError(rel, "yaml-colon-missing", line=opened)
+    if problem.startswith("mapping values are not allowed"):
+        raise ContentError(rel, "yaml-colon-unexpected", line=line)
+    return line
+
+
 def split_front_matter(text: str, rel: str) -> FrontMatter:
     if not text.strip():
         raise ContentError(rel, "file-empty", line=1)
@@ -61,6 +85,7 @@ def split_front_matter(text: str, rel: str) -> FrontMatter:
         problem = getattr(exc, "problem", None) or str(exc)
         if "\t" in problem or (line and "\t" in lines[line - 1]):
             raise ContentError(rel, "front-matter-yaml-tab", line=line, problem=problem) from None
+        line = yaml_mistake(exc, rel, first_line=2)
         raise ContentError(rel, "front-matter-yaml-invalid", line=line, problem=problem) from None
     if not isinstance(meta, dict):
         raise ContentError(rel, "front-matter-not-mapping", line=2)

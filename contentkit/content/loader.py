@@ -25,6 +25,7 @@ from ..yaml_safe import SAFE_LOADER
 from ..errors import ContentError, Problem, ProblemLog
 from ..forking import can_fork
 from .cache import DocumentCache, pack_document, unpack_document
+from .frontmatter import yaml_mistake
 from .reader import SourceDocument, cache_key, read_document
 
 CONTENT_KINDS = (("posts", "post"), ("pages", "page"), ("topics", "topic"))
@@ -224,8 +225,11 @@ def read_author_files(config: SiteConfig, log: ProblemLog) -> dict[str, tuple[di
             log.error(rel, "author-file-not-utf8")
             continue
         except (yaml.YAMLError, json.JSONDecodeError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else getattr(exc, "lineno", None)
+            try:
+                line = yaml_mistake(exc, rel) if isinstance(exc, yaml.YAMLError) else exc.lineno
+            except ContentError as mistake:
+                log.add(mistake.problem)
+                continue
             log.error(rel, "author-file-invalid", line=line, format="JSON" if path.suffix == ".json" else "YAML",
                       problem=getattr(exc, "problem", None) or exc)
             continue
