@@ -10,8 +10,9 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from contentkit.build import build_site
 from contentkit.errors import BuildFailed
+
+from .conftest import SiteFactory
 
 POSTS = {
     f"content/posts/2024-0{m}-0{d}-billet-{m}{d}.md": f"""
@@ -62,13 +63,10 @@ def assert_no_dead_links(out: Path) -> None:
 
 @pytest.fixture(scope="module")
 def minimal(tmp_path_factory):
-    from tests.conftest import write_site
-
-    root = write_site(tmp_path_factory.mktemp("kinds") / "src", FILES, CONFIG + (
+    site = SiteFactory(tmp_path_factory.mktemp("kinds") / "src", FILES, CONFIG + (
         "disable_kinds: [category, author, year, term_feed, rss]\npaginate_terms: false\n"))
-    out = root.parent / "out"
-    result = build_site(root, out)
-    return root, out, result
+    out = site.root.parent / "out"
+    return site.root, out, site.build(out)
 
 
 def test_disabled_kinds_are_not_built(minimal):
@@ -114,8 +112,7 @@ def test_sitemap_and_feed_list_only_built_pages(minimal):
 
 def test_default_site_links_only_to_built_pages(make_site, tmp_path):
     """The same site with every kind: year archives have no feed, so they offer none."""
-    root = make_site(FILES, CONFIG)
-    build_site(root, tmp_path / "out")
+    make_site(FILES, CONFIG).build(tmp_path / "out")
     out = tmp_path / "out"
     assert {"categories/conseil/atom.xml", "authors/alice/rss.xml", "archives/2024/index.html",
             "tags/cloud/page/3/index.html"} <= outputs(out)
@@ -127,9 +124,9 @@ def test_default_site_links_only_to_built_pages(make_site, tmp_path):
 
 
 def test_unknown_kind_is_a_located_error(make_site, tmp_path):
-    root = make_site(FILES, CONFIG + "disable_kinds: [category, tags]\n")
+    site = make_site(FILES, CONFIG + "disable_kinds: [category, tags]\n")
     with pytest.raises(BuildFailed) as failed:
-        build_site(root, tmp_path / "out")
+        site.build(tmp_path / "out")
     (problem,) = [p for p in failed.value.problems if "disable_kinds" in p.message]
     assert problem.file == "contentkit.yml" and problem.line == 6
     problem = problem.in_language("en")  # the site is French (the default): compare the English wording
@@ -137,8 +134,7 @@ def test_unknown_kind_is_a_located_error(make_site, tmp_path):
 
 
 def test_topic_hub_of_a_kind_not_built_is_a_warning(make_site, tmp_path):
-    root = make_site(FILES, CONFIG + "disable_kinds: [tag]\n")
-    result = build_site(root, tmp_path / "out")
+    result = make_site(FILES, CONFIG + "disable_kinds: [tag]\n").build(tmp_path / "out")
     (warning,) = [w for w in result.warnings if w.code == "topic-term-disabled"]
     assert warning.file == "content/topics/cloud.md" and "disable_kinds" in warning.message
     assert not (tmp_path / "out/tags").exists() and not (tmp_path / "out/topics").exists()
