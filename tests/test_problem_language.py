@@ -148,7 +148,7 @@ def test_a_broken_config_is_worded_in_the_language_it_declares(make_site, lang, 
 
 
 @pytest.mark.parametrize("lang, message, hint", [
-    ("fr", "erreur de gabarit : TemplateAssertionError", "corrigez le gabarit"),
+    ("fr", "erreur dans un modèle de page : TemplateAssertionError", "corrigez le modèle"),
     ("en", "template error: TemplateAssertionError", "fix the template"),
 ])
 def test_a_template_error_says_what_to_do_in_the_site_language(make_site, lang, message, hint):
