@@ -151,8 +151,14 @@ def test_new_clean_and_status_speak_the_site_language(sites, tmp_path):
         assert result.output.startswith(created), result.output
         result = runner.invoke(main, ["clean", "--root", str(root)])
         assert result.output.strip() == no_cache
-    status = runner.invoke(main, ["status", "--root", str(sites["fr"])])
-    assert status.exit_code == 0, status.output
+    for lang, words in (("fr", ("Carnet — circuit éditorial au ", "2 publiés", "Publiés récemment", "Fichier",
+                                "Rien en cours.")),
+                        ("en", ("Carnet — editorial pipeline at ", "2 published", "Recently published", "File",
+                                "Nothing in progress."))):
+        status = runner.invoke(main, ["status", "--root", str(sites[lang])], env={"COLUMNS": "200"})
+        assert status.exit_code == 0, status.output
+        for text in words:
+            assert text in status.output, status.output
 
 
 def test_init_outside_a_site_follows_the_locale(tmp_path):

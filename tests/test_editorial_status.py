@@ -124,11 +124,11 @@ def test_status_table(make_site):
                                 terminal_width=200, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     out = result.output
-    for heading in ("In progress", "Going live", "Recently published", "Next rebuild due"):
-        assert heading in out
-    assert "Relecture sans relecteur" in out and "no `reviewers`" in out
+    for heading in ("En cours", "Mises en ligne à venir", "Publiés récemment", "Prochaine reconstruction"):
+        assert heading in out  # the site is French
+    assert "Relecture sans relecteur" in out and "en relecture mais sans `reviewers`" in out
     assert "2026-06-03 07:30" in out and "2026-06-15 09:00" in out
-    assert "Next rebuild due 2026-06-03 07:30 Europe/Paris (2026-06-03T05:30:00Z" in out
+    assert "Prochaine reconstruction le 2026-06-03 07:30 Europe/Paris (2026-06-03T05:30:00Z" in out
 
 
 def test_status_reports_scheduled_without_approval(make_site):

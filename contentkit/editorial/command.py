@@ -5,40 +5,30 @@ into replays), from the same content model as the build (`load_site` in preview 
 state is seen). `--format json` gives the same for scripts and dashboards. The exit status is 1
 when the content has errors (e.g. `status: scheduled` without `approved_by`), so CI can use it.
 
-This module holds the data (`pipeline`) and the tables (`print_tables`); the click command is in
-contentkit/commands/status.py.
+This module holds the data (`pipeline`, `attention_codes`); the click command and the tables it
+prints, worded from the `cli` catalog in the site's language, are in contentkit/commands/status.py.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from rich.console import Console
-from rich.table import Table
 
 from ..model import STATUSES, Article, Site
 from ..model import event_phase, event_switch
 from .schedule import upcoming_changes
 
 IN_PROGRESS = ("idea", "writing", "review", "approved")
-STATUS_LABELS = {"idea": "idea", "writing": "writing", "review": "in review", "approved": "approved",
-                 "scheduled": "scheduled", "published": "published"}
+# What an editor should look at, by code (`cli.status.attention.<code>` in the terminal tables); the
+# English wording is the `attention` list of `--format json`.
+ATTENTION = {
+    "no_reviewers": "in review but no `reviewers`",
+    "no_approver": "approved but no `approved_by`",
+    "approved_future": "approved with a future date: set `status: scheduled` to publish it then",
+    "no_author": "goes live without an author",
+}
 
 
 def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def _local(site: Site, d: datetime | None) -> str:
-    return d.astimezone(site.config.tz).strftime("%Y-%m-%d %H:%M") if d else "—"
-
-
-def _delta(now: datetime, d: datetime) -> str:
-    seconds = int((d - now).total_seconds())
-    days, rest = divmod(abs(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    text = f"{days} d {hours} h" if days else (f"{hours} h {minutes} min" if hours else f"{minutes} min")
-    return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
 def is_live(a: Article) -> bool:
@@ -96,89 +86,19 @@ def pipeline(site: Site, problems: list | None = None, published: int = 5) -> di
     }
 
 
-def attention(a: Article) -> list[str]:
+def attention_codes(a: Article) -> list[str]:
     """What an editor should look at for this post (the hard rule is an error in assemble.py)."""
-    notes = []
+    codes = []
     if a.status == "review" and not a.reviewers:
-        notes.append("in review but no `reviewers`")
+        codes.append("no_reviewers")
     if a.status == "approved" and not a.approved_by:
-        notes.append("approved but no `approved_by`")
+        codes.append("no_approver")
     if a.status == "approved" and a.date and a.is_future:
-        notes.append("approved with a future date: set `status: scheduled` to publish it then")
+        codes.append("approved_future")
     if a.status in ("scheduled", "published") and a.is_future and not a.authors:
-        notes.append("goes live without an author")
-    return notes
+        codes.append("no_author")
+    return codes
 
 
-def _people(names: list[str], site: Site) -> str:
-    return ", ".join(site.authors[n].name if n in site.authors else n for n in names) or "—"
-
-
-def print_tables(site: Site, data: dict) -> None:
-    console = Console(highlight=False)
-    now = site.now or datetime.now(timezone.utc)
-    counts = data["counts"]
-    summary = " · ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts[s])
-    console.print(f"[bold]{data['site']}[/] — editorial pipeline at {_local(site, now)} "
-                  f"{data['timezone']}\n{summary}")
-
-    def title_of(e: dict) -> str:
-        return e["title"] + ("" if e["kind"] == "post" else f" [{e['kind']}]")
-
-    if data["in_progress"]:
-        table = Table(title="In progress", title_justify="left", expand=False)
-        for col in ("Status", "Title", "Authors", "Reviewers", "Approved by", "Date", "File"):
-            table.add_column(col, overflow="fold")
-        for e in data["in_progress"]:
-            notes = "".join(f"\n[yellow]⚠ {n}[/]" for n in e["attention"])
-            table.add_row(STATUS_LABELS[e["status"]], title_of(e) + notes, _people(e["authors"], site),
-                          _people(e["reviewers"], site), _people([e["approved_by"]] if e["approved_by"] else [], site),
-                          _local(site, datetime.fromisoformat(e["date"])) if e["date"] else "—",
-                          e["source"])
-        console.print(table)
-    else:
-        console.print("Nothing in progress.")
-
-    if data["going_live"]:
-        table = Table(title="Going live", title_justify="left")
-        for col in ("When", "", "Title", "Authors", "Approved by", "Status", "File"):
-            table.add_column(col, overflow="fold")
-        for e in data["going_live"]:
-            d = datetime.fromisoformat(e["date"])
-            table.add_row(_local(site, d), _delta(now, d), title_of(e), _people(e["authors"], site),
-                          _people([e["approved_by"]] if e["approved_by"] else [], site), e["status"], e["source"])
-        console.print(table)
-    else:
-        console.print("Nothing scheduled.")
-
-    if data["events"]:
-        table = Table(title="Events", title_justify="left")
-        for col in ("Starts", "Page", "Title", "File"):
-            table.add_column(col, overflow="fold")
-        for e in data["events"]:
-            start = datetime.fromisoformat(e["event"]["start"])
-            switch = datetime.fromisoformat(e["event"]["switch"])
-            page = ("replay" if e["event"]["phase"] == "past"
-                    else f"upcoming → replay {_delta(now, switch)}")
-            if not e["live"]:
-                page = f"not live yet ({page})"
-            table.add_row(_local(site, start), page, title_of(e), e["source"])
-        console.print(table)
-
-    if data["recently_published"]:
-        table = Table(title="Recently published", title_justify="left")
-        for col in ("Date", "Title", "Authors", "File"):
-            table.add_column(col, overflow="fold")
-        for e in data["recently_published"]:
-            table.add_row(_local(site, datetime.fromisoformat(e["date"])), title_of(e),
-                          _people(e["authors"], site), e["source"])
-        console.print(table)
-
-    nxt = data["next_change"]
-    if nxt:
-        what = "goes live" if nxt["reason"] == "publish" else "becomes a replay"
-        at = datetime.fromisoformat(nxt["at"])
-        console.print(f"[bold]Next rebuild due[/] {_local(site, at)} {data['timezone']} "
-                      f"({nxt['at_utc']}, {_delta(now, at)}): “{nxt['title']}” {what}.")
-    else:
-        console.print("No rebuild pending: nothing is scheduled and no event page will change.")
+def attention(a: Article) -> list[str]:
+    return [ATTENTION[code] for code in attention_codes(a)]
