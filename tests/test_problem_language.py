@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from contentkit import build as build_module
 from contentkit.build import build_site
 from contentkit.content import loader
 from contentkit.content.frontmatter import yaml_mistake
@@ -200,3 +201,27 @@ def test_a_yaml_mistake_in_front_matter_is_located_in_the_file(make_site):
     (problem,) = failed_build(root, use_cache=False).problems
     assert (problem.code, problem.file, problem.line) == ("yaml-colon-missing", "content/posts/a.md", 4)
     assert problem.message == "cette ligne n’est pas de la forme `clé: valeur` (il manque « : »)"
+
+
+@pytest.mark.parametrize("lang, message, hint", [
+    ("fr", "erreur dans un modèle de page : UndefinedError", "corrigez le modèle"),
+    ("en", "template error: UndefinedError", "fix the template"),
+])
+def test_a_template_error_met_in_render_workers_is_worded_in_the_site_language(make_site, monkeypatch, lang,
+                                                                                message, hint):
+    """Pages are rendered in forked processes when there are many: the problem made there is worded
+    in English and re-worded by the parent's log."""
+    monkeypatch.setattr(build_module, "RENDER_PARALLEL_THRESHOLD", 4)
+    forks = []
+    real = build_module.concurrent.futures.ProcessPoolExecutor
+    monkeypatch.setattr(build_module.concurrent.futures, "ProcessPoolExecutor",
+                        lambda *a, **k: forks.append(k) or real(*a, **k))
+    files = {f"content/posts/p{i}.md": f"---\ntitle: Article {i}\ndate: 2024-01-{i + 1:02d}\n---\nTexte.\n"
+             for i in range(12)}
+    files["templates/article.html"] = ("{% extends 'base.html' %}\n{% block content %}\n"
+                                       "{{ article.title.nope.deeper() }}\n{% endblock %}\n")
+    root = make_site(files, config=CONFIG.format(lang=lang))
+    problems = failed_build(root, use_cache=False, workers=2).problems
+    assert forks and build_module.can_fork(), "the pages were not rendered in worker processes"
+    assert {(p.code, p.file, p.line) for p in problems} == {("template-error", "templates/article.html", 3)}
+    assert all(p.message.startswith(message) and p.hint.startswith(hint) for p in problems), problems
