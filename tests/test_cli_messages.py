@@ -118,9 +118,24 @@ def test_build_summary_is_in_the_site_language(sites, tmp_path):
     assert fr.returncode == 0, fr.stderr
     assert re.search(r"Site construit : 2 articles, 0 pages, 1 auteur, 0 étiquettes → .+ \(\d+ fichiers : "
                      r"\d+ écrits, 0 inchangés, 0 supprimés\) en \d+,\d\d s", fr.stderr), fr.stderr
+    assert "Prochain changement" not in fr.stderr  # nothing is scheduled
     en = cli("build", "--root", str(sites["en"]), "--output", str(tmp_path / "en"))
     assert re.search(r"Built 2 posts, 0 pages, 1 author, 0 tags → .+ \(\d+ files: \d+ written, 0 unchanged, "
                      r"0 removed\) in \d+\.\d\d s", en.stderr), en.stderr
+
+
+def test_the_next_change_line_is_in_the_site_language(tmp_path):
+    future = {"content/posts/plus-tard.md": "---\ntitle: Plus tard\ndate: 2099-05-04 09:30\nstatus: scheduled\n"
+                                              "approved_by: alice\nauthors: [alice]\n---\nTexte.\n",
+              "content/authors/alice.yml": "name: Alice\n"}
+    for lang, line in (("fr", "Prochain changement le 2099-05-04 09:30 Europe/Paris (2099-05-04T07:30:00Z) : "
+                              "« Plus tard » sera mis en ligne. Relancez alors la construction"),
+                       ("en", "Next change: 2099-05-04 09:30 Europe/Paris (2099-05-04T07:30:00Z): “Plus tard” goes "
+                              "live. Rebuild then; see .contentkit/next-publish.json.")):
+        root = write_site(tmp_path / lang, future, config(lang))
+        result = cli("build", "--root", str(root))
+        assert result.returncode == 0, result.stderr
+        assert line in result.stderr, result.stderr
 
 
 def test_a_failed_build_reports_located_problems_with_hints_in_the_site_language(tmp_path):

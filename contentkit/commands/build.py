@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..build import build_site
-from ..editorial.schedule import describe_next
+from ..editorial.schedule import NEXT_PUBLISH, upcoming_changes
 from ..errors import BuildFailed
 from ..model import BuildOptions
 from ..shortcuts import describe as describe_shortcuts
@@ -64,13 +65,24 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         console.print(f"[green]{messages.t('cli.build.built')}[/] {summary}")
         if site.hidden:
             console.print(counted(messages, "cli.build.hidden", len(site.hidden)), markup=False)
-        next_change = describe_next(site)  # also in <output>/.contentkit/next-publish.json
-        if next_change:
-            console.print(next_change, markup=False, soft_wrap=True)
+        changes = upcoming_changes(site)  # also in <output>/.contentkit/next-publish.json
+        if changes:
+            console.print(_next_change(messages, site, changes), markup=False, soft_wrap=True)
         if verbose:  # which speed shortcuts this process used, or fell back from (shortcuts.py)
             for line in describe_shortcuts():
                 console.print(messages.t("cli.build.shortcut", line=line), markup=False, soft_wrap=True)
     exit_now(0)
+
+
+def _next_change(messages, site, changes: list[dict]) -> str:
+    """The line saying when the site must be rebuilt (a scheduled post goes live, an event becomes a replay)."""
+    first = changes[0]
+    at = datetime.fromisoformat(first["at"])
+    return messages.t("cli.build.next.line", at=f"{at:%Y-%m-%d %H:%M}", timezone=site.config.timezone,
+                      utc=first["at_utc"], title=first["title"], file=NEXT_PUBLISH,
+                      what=messages.t("cli.build.next.publish" if first["reason"] == "publish"
+                                      else "cli.build.next.replay"),
+                      more=counted(messages, "cli.build.next.more", len(changes) - 1))
 
 
 def _progress(quiet: bool, messages):
