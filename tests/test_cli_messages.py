@@ -176,6 +176,15 @@ def test_new_clean_and_status_speak_the_site_language(sites, tmp_path):
             assert text in status.output, status.output
 
 
+def test_a_bad_status_date_is_a_located_problem_in_the_site_language(sites):
+    runner = CliRunner()
+    fr = runner.invoke(main, ["status", "--root", str(sites["fr"]), "--now", "demain"])
+    assert fr.exit_code == 2
+    assert "erreur --now: « demain » n’est pas une date lisible" in fr.output and "    → écrivez par exemple" in fr.output
+    en = runner.invoke(main, ["status", "--root", str(sites["en"]), "--now", "tomorrow"])
+    assert en.exit_code == 2 and "error --now: 'tomorrow' is not a date I can read" in en.output
+
+
 def test_init_outside_a_site_follows_the_locale(tmp_path):
     fr = cli("init", str(tmp_path / "nouveau"), cwd=tmp_path, LANG="fr_FR.UTF-8")
     assert fr.returncode == 0, fr.stderr

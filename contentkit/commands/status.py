@@ -16,7 +16,7 @@ from ..build import load_site
 from ..config import load_config
 from ..dates import DateError, parse_date
 from ..editorial.command import attention_codes, pipeline
-from ..errors import BuildFailed, ProblemLog
+from ..errors import BuildFailed, ContentError, Problem, ProblemLog
 from ..i18n import Catalog
 from ..model import STATUSES, BuildOptions, Site
 from .terminal import LocalizedCommand, counted, help_text, messages_for, print_problems, root_option
@@ -36,8 +36,12 @@ def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
     if now_text:
         try:
             now = parse_date(now_text, load_config(root).tz)
-        except DateError as exc:
-            raise click.BadParameter(str(exc), param_hint="--now") from None
+        except ContentError as exc:  # a config that cannot be read at all
+            print_problems([exc.problem.in_language(messages.lang)], messages)
+            sys.exit(1)
+        except DateError:
+            print_problems([Problem.of("status-now-unreadable", "--now", lang=messages.lang, value=now_text)], messages)
+            sys.exit(2)  # click's exit status for a bad option value
     try:
         site = load_site(root, BuildOptions(preview=True, now=now), log)
     except BuildFailed as exc:
