@@ -81,9 +81,10 @@ def test_the_tags_label_has_no_space_before_its_colon_in_english(site):
 
 def test_screen_reader_text_of_read_more_links_is_typeset(site):
     site.post("carte", title="Une carte", date="2024-03-10", body="Texte.\n")
+    site.post("rd", title="R&D <enfin>", date="2024-03-09", body="Texte.\n")
     site.build(use_cache=False)
-    hidden = site.html("/").xpath("string(//p[@class='card-more']//span[@class='visually-hidden'])")
-    assert hidden == f"{NBSP}: Une carte"
+    hidden = site.html("/").xpath("//p[@class='card-more']//span[@class='visually-hidden']")
+    assert [h.text for h in hidden] == [f"{NBSP}: Une carte", f"{NBSP}: R&D <enfin>"]  # escaped once
 
 
 def test_catalog_labels_are_typeset_like_article_text():

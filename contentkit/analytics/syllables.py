@@ -38,12 +38,35 @@ __all__ = ["count_syllables", "french_syllables", "english_syllables"]
 _FR_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœ")
 _CLUSTER_FIRST = set("bcdfgkptv")  # consonant + l/r: "cl", "tr", "vr"... keep a following hiatus
 
-# Whole words the rules get wrong and that are common enough to matter.
+# Whole words the rules get wrong and that are common enough to matter; their inflected forms
+# too (see `_exception`: coachs, coaches, coachent, coaché, managements, yaourts, zoos).
 _FR_EXCEPTIONS = {
-    "pays": 2, "paysan": 3, "paysanne": 3, "paysage": 3, "abbaye": 3, "business": 2,
-    "management": 3, "monsieur": 2, "messieurs": 2, "août": 1, "yaourt": 2, "zoo": 2,
-    "coach": 1, "coaching": 2, "fluide": 2,
+    "business": 2, "management": 3, "monsieur": 2, "messieurs": 2, "août": 1, "yaourt": 2,
+    "zoo": 2, "coach": 1, "coaching": 2,
 }
+# Endings an exception keeps its count under (plural, feminine, verb -ent: mute), or adds one to
+# (coach-é, coach-er, coach-ons). A mute e ending only after a consonant: "zooe" is no word.
+_INFLECTIONS = (("s", 0, False), ("x", 0, False), ("e", 0, True), ("es", 0, True), ("ent", 0, True),
+                ("é", 1, False), ("és", 1, False), ("ée", 1, False), ("ées", 1, False),
+                ("er", 1, False), ("ez", 1, False), ("ons", 1, False))
+# Stems whose vowels the rules misread (pays: pé-i, abbaye: a-bé-i, fluide: flu-i, zoologie: zo-o,
+# coopérer: co-o): the syllables to add to what the rules count for every word starting with one,
+# so that derived and inflected forms (paysans, paysagiste, abbayes, fluidité, coopèrent) agree.
+_FR_STEM_CORRECTIONS = (("pays", 1), ("abbay", 1), ("fluid", 1), ("zool", 1), ("coopé", 1),
+                        ("coopè", 1), ("coopt", 1), ("coord", 1))
+
+
+def _exception(word: str) -> int | None:
+    """The listed count of `word` or of the exception it inflects, None if it is not one."""
+    count = _FR_EXCEPTIONS.get(word)
+    if count is not None:
+        return count
+    for ending, extra, after_consonant in _INFLECTIONS:
+        base = word[:-len(ending)]
+        if word.endswith(ending) and base in _FR_EXCEPTIONS and not (after_consonant and base[-1] in _FR_VOWELS):
+            return _FR_EXCEPTIONS[base] + extra
+    return None
+
 
 # -ent words whose ending is pronounced although the suffix rules would call them verbs.
 _ENT_PRONOUNCED = set("""
@@ -78,8 +101,8 @@ def _stem_has_vowel(stem: str) -> bool:
 
 def _ment_is_verb(word: str) -> bool:
     """-ment is mostly adverbs and nouns (rapidement, moment); these patterns are verbs."""
-    if word.endswith(("emment", "amment")) or word == "comment":
-        return False
+    if word.endswith(("emment", "amment", "olument", "rdument", "énument")) or word in ("comment", "vraiment"):
+        return False  # adverbs: évidemment, absolument, résolument, éperdument, ingénument, vraiment
     if word.endswith(("mment", "aiment", "animent", "riment", "stiment", "clament")):
         return True  # nomment, aiment, animent, impriment, estiment, réclament
     if word.endswith(("rment", "lment")):
@@ -127,8 +150,8 @@ def _fr_hiatus(group: str, before: str) -> int:
             extra += 1                                     # aéroport, chaos (not août)
         elif a == "y" and k >= 2:
             extra += 1                                     # crayon, voyage, essuyer
-        elif cluster and k == 1 and a in "iu" and group[:2] != "ui":
-            extra += 1                                     # client, crier, cruel (not bruit)
+        elif cluster and k == 1 and a in "iu" and group[:2] not in ("ui", "uy"):
+            extra += 1                                     # client, crier, cruel (not bruit, bruyant)
         elif cluster and k == 2 and group[:2] == "ou":
             extra += 1                                     # trouer, écrouer
     return extra
@@ -136,8 +159,17 @@ def _fr_hiatus(group: str, before: str) -> int:
 
 def _fr_word(original: str) -> int:
     """Syllables of one lowercase French word made of letters only."""
-    if original in _FR_EXCEPTIONS:
-        return _FR_EXCEPTIONS[original]
+    listed = _exception(original)
+    if listed is not None:
+        return listed
+    for stem, extra in _FR_STEM_CORRECTIONS:
+        if original.startswith(stem):
+            return _fr_rules(original) + extra
+    return _fr_rules(original)
+
+
+def _fr_rules(original: str) -> int:
+    """Syllables of one lowercase word by the spelling rules alone."""
     word = original.replace("qu", "k")                    # the u of qu is never a vowel
     word = re.sub(r"gu(?=[eéèêiîy])", "g", word)           # langue, guide, distinguent
     word = re.sub(r"ge(?=[aoâôu])", "j", word)             # mangeons, vengeance, geôle
@@ -178,11 +210,16 @@ def french_syllables(token: str) -> int:
     if not any(ch.isalpha() for ch in token):
         return 1 if token else 0                              # 1 234,5 / 24/03/15: one number
     total = 0
-    for part in re.split(r"[-‐‑/]", token.replace("’", "'").replace("'", "")):
-        for run in _runs(part):
+    # An elided l' d' qu' jusqu' is counted apart from its word (l'abbaye = l + abbaye: the
+    # exceptions and the rules see the word itself), and adds what it says: nothing, or jus-;
+    # it is never spelled (the L of L'UE).
+    pieces = re.split(r"([-‐‑/'’])", token)
+    for k in range(0, len(pieces), 2):
+        elided = k + 1 < len(pieces) and pieces[k + 1] in "'’"
+        for run in _runs(pieces[k]):
             if run.isdigit():
                 total += 1
-            elif _spelled(run):
+            elif _spelled(run) and not elided:
                 total += sum(_LETTER_SYLLABLES["fr"].get(ch, 1) for ch in run.lower())
             else:
                 total += _fr_word(run.lower())
