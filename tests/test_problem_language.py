@@ -137,7 +137,8 @@ def test_the_terminal_shows_the_located_problems_in_the_site_language(make_site,
     ("fr", '"Carnet', "yaml-quote-unclosed", "des guillemets ouverts sur cette ligne ne sont jamais fermés",
      "fermez-les sur la même ligne"),
     ("en", '"Carnet', "yaml-quote-unclosed", "quotes opened on this line are never closed", "close them on the same line"),
-    ("fr", '"Carnet" de test', "config-yaml-invalid", "le YAML n’est pas valide", "corrigez la syntaxe YAML"),
+    ("fr", '"Carnet" de test', "config-yaml-invalid", "le fichier de configuration n’est pas du YAML valide",
+     "corrigez la syntaxe YAML"),
     ("en", '"Carnet" de test', "config-yaml-invalid", "invalid YAML", "fix the YAML syntax"),
 ])
 def test_a_broken_config_is_worded_in_the_language_it_declares(make_site, lang, title, code, message, hint):
