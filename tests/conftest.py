@@ -20,6 +20,7 @@ One factory writes every test site, so that they all mean the same thing:
 """
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -43,9 +44,20 @@ DEFAULT_CONFIG: dict[str, Any] = {"title": "Carnet de test", "base_url": "https:
 
 
 def dump_yaml(data: dict) -> str:
-    """Block mappings, flow lists (`tags: [a, b]`), no line wrapping, keys in the order given."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None,
-                          width=1 << 16)
+    """One `key: value` line per top-level key; lists and mappings of scalars inside it in flow
+    style (`tags: [a, b]`, `event: {start: ...}`); no line wrapping; keys in the order given."""
+    stream = io.StringIO()
+    dumper = yaml.SafeDumper(stream, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                             width=1 << 16)
+    try:
+        dumper.open()
+        node = dumper.represent_data(data)
+        node.flow_style = False  # the document itself is a block mapping
+        dumper.serialize(node)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
 
 
 def _date_value(value: Any) -> Any:

@@ -9,7 +9,6 @@ import pytest
 from lxml import html
 
 import contentkit.search as search
-from contentkit.build import build_site
 
 from .quality_support import Browser, LocalServer, html_pages, rich_build
 
@@ -115,11 +114,11 @@ def test_typing_a_word_finds_the_matching_article_in_chromium():
 
 
 def test_search_under_a_sub_path_in_chromium(tmp_path, make_site):
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi est ici."),
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi est ici."),
                       "content/posts/2022/b.md": POST.format(title="Deux", n=2, body="Rien à voir.")},
                      config='title: Sous-dossier\nbase_url: "https://example.com/blog/"\nlanguage: fr\n')
     www = tmp_path / "www"
-    build_site(root, www / "blog", use_cache=False)
+    site.build(www / "blog", use_cache=False)
     browser = Browser()
     try:
         with LocalServer(www) as server:
@@ -133,9 +132,10 @@ def test_search_under_a_sub_path_in_chromium(tmp_path, make_site):
 
 
 def test_search_false_builds_no_index_no_page_no_form(make_site):
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")},
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")},
                      config='title: T\nbase_url: "https://example.com/"\nsearch: false\n')
-    result = build_site(root, root / "site", use_cache=False)
+    root = site.root
+    result = site.build(use_cache=False)
     out = root / "site"
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert "site-search" not in (out / "index.html").read_text()
@@ -144,14 +144,15 @@ def test_search_false_builds_no_index_no_page_no_form(make_site):
 
 def test_missing_pagefind_warns_once_and_builds_without_search(make_site, monkeypatch, fresh_search_state):
     monkeypatch.setattr(search, "_executable", None)  # as if `pagefind` were not importable
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
-    first = build_site(root, root / "site", use_cache=False)
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
+    root = site.root
+    first = site.build(use_cache=False)
     warned = [w for w in first.warnings if w.code == "search-pagefind-missing"]
     assert len(warned) == 1 and "pagefind[extended]" in warned[0].hint
     out = root / "site"
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert "site-search" not in (out / "index.html").read_text()
-    second = build_site(root, root / "site2", use_cache=False)
+    second = site.build(root / "site2", use_cache=False)
     assert not [w for w in second.warnings if "Pagefind" in w.message], "warned once per process"
 
 
@@ -173,8 +174,9 @@ def test_a_failing_pagefind_is_a_warning_not_a_failed_build(make_site, monkeypat
     fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
     fake.chmod(0o755)
     monkeypatch.setattr(search, "_executable", fake)
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
-    result = build_site(root, root / "site", use_cache=False)
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Texte.")})
+    root = site.root
+    result = site.build(use_cache=False)
     (warning,) = [w for w in result.warnings if w.code == "search-index-pagefind-failed"]
     assert "something broke" in warning.message
     assert (root / "site" / "2022" / "un" / "index.html").is_file()
@@ -182,7 +184,8 @@ def test_a_failing_pagefind_is_a_warning_not_a_failed_build(make_site, monkeypat
 
 
 def test_index_is_made_in_staging_before_the_swap_and_kept_by_unchanged_builds(make_site, monkeypatch):
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
+    root = site.root
     out = root / "site"
     calls = []
     real = search.index_site
@@ -192,35 +195,34 @@ def test_index_is_made_in_staging_before_the_swap_and_kept_by_unchanged_builds(m
         return real(folder, config, **kw)
     monkeypatch.setattr(search, "index_site", spy)
 
-    first = build_site(root, out)
+    first = site.build(out)
     assert entry(out)["languages"]["fr"]["page_count"] == 1
     assert calls[0][0] != out and calls[0][0].parent == out.parent, "indexed in the staging folder"
 
-    again = build_site(root, out)
+    again = site.build(out)
     assert len(calls) == 1, "nothing changed: no new index, no swap"
     assert not again.report.written and not again.report.removed
     assert entry(out)["languages"]["fr"]["page_count"] == 1
 
     (root / "content/posts/2022/b.md").write_text(POST.format(title="Deux", n=2, body="Un tapir."),
                                                   encoding="utf-8")
-    third = build_site(root, out)
+    third = site.build(out)
     assert len(calls) == 2 and calls[1][1] is False, "the index is made before the new pages are live"
     assert entry(out)["languages"]["fr"]["page_count"] == 2
     assert not [r for r in third.report.removed if r.startswith("pagefind/")]
     assert first.report.written
 
     (root / "contentkit.yml").write_text((root / "contentkit.yml").read_text() + "search: false\n")
-    build_site(root, out)
+    site.build(out)
     assert not (out / "pagefind").exists(), "turning search off removes the old index"
 
 
 def test_preview_builds_have_search_only_when_asked(make_site):
     """`contentkit serve` builds with search off (override), `serve --search` with it on."""
-    from contentkit.model import BuildOptions
-
-    root = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
-    build_site(root, root / "off", BuildOptions(preview=True), use_cache=False, search=False)
+    site = make_site({"content/posts/2022/a.md": POST.format(title="Un", n=1, body="Le mot okapi.")})
+    root = site.root
+    site.build(root / "off", preview=True, use_cache=False, search=False)
     assert not (root / "off" / "search").exists() and not (root / "off" / "pagefind").exists()
-    build_site(root, root / "on", BuildOptions(preview=True), use_cache=False)
+    site.build(root / "on", preview=True, use_cache=False)
     assert (root / "on" / "search" / "index.html").is_file()
     assert entry(root / "on")["languages"]["fr"]["page_count"] == 1
