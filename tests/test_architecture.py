@@ -136,10 +136,7 @@ def test_import_linter_contract_is_kept():
 
 
 # Extensions (contentkit/extensions.py) ---------------------------------------------------------
-from contentkit.build import build_site  # noqa: E402
 from contentkit.extensions import Extension, installed_extensions  # noqa: E402
-
-from .conftest import write_site  # noqa: E402
 
 
 def test_the_built_in_features_are_installed_extensions():
@@ -153,17 +150,18 @@ class Colophon(Extension):
         writer.add("humans.txt", f"Équipe de {site.config.title}, {len(site.posts)} billets\n".encode())
 
 
-def _two_posts(root):
-    return write_site(root, {
-        "content/posts/premier.md": "---\ntitle: Premier\ndate: 2024-03-01\n---\nBonjour.\n",
-        "content/posts/second.md": "---\ntitle: Second\ndate: 2024-03-02\n---\nRe-bonjour.\n",
-    })
+def two_posts(make_site):
+    site = make_site(name="src")
+    site.out = site.root.parent / "out"
+    site.post("premier", "Premier", "2024-03-01", body="Bonjour.")
+    site.post("second", "Second", "2024-03-02", body="Re-bonjour.")
+    return site
 
 
-def test_a_third_party_extension_writes_a_file_and_the_built_ins_can_be_left_out(tmp_path):
-    root = _two_posts(tmp_path / "src")
-    out = tmp_path / "out"
-    result = build_site(root, out, extensions=[*installed_extensions(), Colophon()])
+def test_a_third_party_extension_writes_a_file_and_the_built_ins_can_be_left_out(make_site, tmp_path):
+    site = two_posts(make_site)
+    out = site.out
+    result = site.build(extensions=[*installed_extensions(), Colophon()])
     assert (out / "humans.txt").read_text(encoding="utf-8") == "Équipe de Carnet de test, 2 billets\n"
     assert "Premier" in (out / "index.html").read_text(encoding="utf-8")
     assert (out / ".contentkit" / "next-publish.json").is_file()  # written by the editorial extension
@@ -171,7 +169,7 @@ def test_a_third_party_extension_writes_a_file_and_the_built_ins_can_be_left_out
 
     # without the built-in extensions the site is still built, without their files
     bare = tmp_path / "bare"
-    build_site(root, bare, extensions=[Colophon()], use_cache=False)
+    site.build(bare, extensions=[Colophon()], use_cache=False)
     assert not (bare / ".contentkit" / "next-publish.json").exists()
     assert (bare / "humans.txt").is_file() and "Premier" in (bare / "index.html").read_text(encoding="utf-8")
 
@@ -184,18 +182,17 @@ class Colophon2(Extension):
         planner.add("colophon.txt", ("colophon", count), lambda: f"{count} billets\n".encode())
 
 
-def test_a_third_party_extension_plans_a_file_rebuilt_when_its_deps_change(tmp_path):
-    root = _two_posts(tmp_path / "src")
-    out = tmp_path / "out"
+def test_a_third_party_extension_plans_a_file_rebuilt_when_its_deps_change(make_site):
+    site = two_posts(make_site)
+    out = site.out
     extensions = [*installed_extensions(), Colophon2()]
-    first = build_site(root, out, extensions=extensions)
+    first = site.build(extensions=extensions)
     assert (out / "colophon.txt").read_text(encoding="utf-8") == "2 billets\n"
     assert "colophon.txt" in first.report.written
-    again = build_site(root, out, extensions=extensions)
+    again = site.build(extensions=extensions)
     assert "colophon.txt" not in again.report.written  # same deps: kept as it is
-    (root / "content/posts/troisieme.md").write_text("---\ntitle: Trois\ndate: 2024-03-03\n---\nEncore.\n",
-                                                     encoding="utf-8")
-    build_site(root, out, extensions=extensions)
+    site.post("troisieme", "Trois", "2024-03-03", body="Encore.")
+    site.build(extensions=extensions)
     assert (out / "colophon.txt").read_text(encoding="utf-8") == "3 billets\n"
-    build_site(root, out)  # the installed extensions only: the file is gone from the site
+    site.build()  # the installed extensions only: the file is gone from the site
     assert not (out / "colophon.txt").exists()

@@ -3,14 +3,9 @@ UTM and outbound-link rel come from the editorial and search extensions; without
 theme still renders every page (neutral `outbound`/`ics_url` defaults in render/env.py)."""
 from __future__ import annotations
 
-from contentkit.build import build_site
 from contentkit.extensions import installed_extensions
 
-from .conftest import write_site
-
-CONFIG = ('title: "Carnet de test"\nbase_url: "https://blog.example.com/"\nlanguage: fr\n'
-          "timezone: Europe/Paris\nper_page: 10\nsearch: false\n"
-          'outbound_rel: "noopener"\nfeed_link_params: {utm_source: flux}\n')
+CONFIG = {"search": False, "outbound_rel": "noopener", "feed_link_params": {"utm_source": "flux"}}
 FILES = {
     "content/posts/rencontre.md": """
         ---
@@ -23,15 +18,9 @@ FILES = {
 }
 
 
-def _build(tmp_path, name, extensions):
-    root = write_site(tmp_path / "src", FILES, CONFIG)
-    out = tmp_path / name
-    build_site(root, out, extensions=extensions, use_cache=False)
-    return out
-
-
-def test_the_editorial_extension_adds_the_events_page_ics_utm_and_rel(tmp_path):
-    out = _build(tmp_path, "full", installed_extensions())
+def test_the_editorial_extension_adds_the_events_page_ics_utm_and_rel(make_site, tmp_path):
+    out = tmp_path / "full"
+    make_site(FILES, CONFIG).build(out, extensions=installed_extensions(), use_cache=False)
     article = next(out.glob("**/rencontre*/index.html")).read_text(encoding="utf-8")
     assert 'rel="noopener"' in article and ".ics" in article
     assert list(out.glob("**/*.ics"))
@@ -41,8 +30,9 @@ def test_the_editorial_extension_adds_the_events_page_ics_utm_and_rel(tmp_path):
     assert "https://blog.example.com/evenements/" in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_without_extensions_every_page_still_renders_plainly(tmp_path):
-    out = _build(tmp_path, "bare", [])
+def test_without_extensions_every_page_still_renders_plainly(make_site, tmp_path):
+    out = tmp_path / "bare"
+    make_site(FILES, CONFIG).build(out, extensions=[], use_cache=False)
     article = next(out.glob("**/rencontre*/index.html")).read_text(encoding="utf-8")
     assert "Rencontre à Nantes" in article and "https://ailleurs.example.org/programme" in article
     assert 'rel="noopener"' not in article  # the outbound filter is the identity without editorial
