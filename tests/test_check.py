@@ -12,7 +12,7 @@ import pytest
 
 from contentkit.check import run_checks
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, SiteFactory, run_cli
 
 SOURCE = """\
 ---
@@ -131,9 +131,7 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
-    from .conftest import write_site
-
-    root = write_site(tmp_path_factory.mktemp("check") / "site", FILES)
+    root = SiteFactory(tmp_path_factory.mktemp("check") / "site", FILES).root
     report = run_checks(root)
     return root, report
 
@@ -269,7 +267,7 @@ def test_a_clean_site_exits_zero_and_strict_counts_warnings(make_site):
                                    "Voir [deux](/2022/deux/).\n",
         "content/posts/2022/b.md": "---\ntitle: Deux\ndate: 2022-01-02\nauthors: [alice]\nsummary: Deux.\n---\n"
                                    "Voir [un](/2022/un/#).\n",
-    })
+    }).root
     proc = run_cli("check", "--root", str(root))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "aucune erreur, aucun avertissement — prêt à publier" in proc.stdout
@@ -284,7 +282,7 @@ def test_site_under_a_sub_path(make_site):
         "content/posts/2022/a.md": "---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\n"
                                    "[bon](/blog/2022/deux/) [oubli du chemin](/2022/deux/)\n",
         "content/posts/2022/b.md": "---\ntitle: Deux\ndate: 2022-01-02\nsummary: Deux.\n---\n[retour](/blog/2022/un/)\n",
-    }, config='title: T\nbase_url: "https://example.com/blog/"\n')
+    }, config='title: T\nbase_url: "https://example.com/blog/"\n').root
     report = run_checks(root)
     (broken,) = findings(report, "broken-link-site-path")
     assert "/2022/deux/" in broken.message and "/blog/" in broken.hint
@@ -344,7 +342,7 @@ def test_external_links_are_checked_only_when_asked_with_a_cache(make_site, loca
     base = local_server
     body = (f"[ok]({base}/ok) et [parti]({base}/gone)\n\n[sans HEAD]({base}/no-head) "
             f"[lent]({base}/slow) ![image]({base}/gone)\n")
-    root = make_site({"content/posts/2022/a.md": f"---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\n{body}"})
+    root = make_site({"content/posts/2022/a.md": f"---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\n{body}"}).root
     report = run_checks(root)
     assert not _Handler.hits, "external links are only checked with --external"
     assert not [f for f in report.findings if f.code.startswith("external")]
@@ -391,7 +389,7 @@ def test_a_site_that_cannot_be_planned_is_not_ready(make_site, monkeypatch):
     from contentkit.commands import main
     from contentkit.errors import Problem
 
-    root = make_site({"content/posts/2022/a.md": "---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\nSeul.\n"})
+    root = make_site({"content/posts/2022/a.md": "---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\nSeul.\n"}).root
 
     def broken_plan(self):
         raise ValueError("a theme in progress")
