@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
 import pytest
 
+from contentkit.analytics.article_report import analyze_site
+from contentkit.analytics.report import render_report
 from contentkit.analytics.syllables import count_syllables, french_syllables
+from contentkit.analytics.traffic_analysis import analyze_traffic
+from contentkit.build import load_site
+from contentkit.i18n import catalog
 
 HELD_OUT = Path(__file__).parent / "fixtures" / "syllables_fr_inflected.tsv"
 
@@ -63,3 +69,28 @@ def test_accuracy_on_held_out_inflected_words():
     # 99.2 % before the inflection work (490/494), 99.8 % after (493/494: "ennemis", en-mi, is
     # counted 3 by the interior-e rule).
     assert accuracy >= 0.99, wrong
+
+
+# Item 10: the readability convention is stated where an editor reads scores (the figures are
+# measured in docs/analytics.md: same words and sentences, only the syllable counter changed).
+PROSE = ("Les entreprises françaises publient chaque semaine des articles que leurs clientes et leurs "
+         "clients lisent attentivement. Elles cherchent des idées simples, des exemples concrets et "
+         "des chiffres vérifiables. Une page claire se lit vite ; une page confuse se referme. ") * 8
+
+
+def test_docs_and_report_footnote_say_which_syllables_are_counted(tmp_path):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "analytics.md").read_text(encoding="utf-8")
+    assert "spoken" in doc and "10 to 15 points higher" in doc and "+15.0" in doc
+    site_dir = tmp_path / "site"
+    (site_dir / "content" / "posts").mkdir(parents=True)
+    (site_dir / "contentkit.yml").write_text("title: T\nlanguage: fr\nbase_url: https://t.example/\n")
+    for i in range(3):
+        (site_dir / "content" / "posts" / f"p{i}.md").write_text(
+            f"---\ntitle: Article {i}\ndate: 2024-0{i + 1}-01\n---\n{PROSE}\n", encoding="utf-8")
+    site = load_site(site_dir, use_cache=False)
+    state = analyze_traffic(analyze_site(site), site, [])
+    page = lxml.html.fromstring(render_report(state))
+    [note] = page.xpath("//p[@id='readability-note']")
+    text = note.text_content()
+    assert "syllabes prononcées" in text and "12 à 15 points" in text and "Kandel et Moles" in text
+    assert catalog("en").section("report")["readability_note"].count("spoken syllables") == 1
