@@ -1,22 +1,31 @@
 """Shared fixtures: small sites written inside the test, built with the real pipeline.
 
-One factory writes every test site, so that they all mean the same thing:
+One factory writes every test site (SiteFactory; the `make_site` and `site` fixtures, or
+`SiteFactory(folder, files, config)` in a module-scoped fixture), so that they all mean the same:
 
-    site = make_site({"content/posts/x.md": "..."})      # or make_site() for an empty site
-    site.config(per_page=2)                             # contentkit.yml = DEFAULT_CONFIG + keys
-    site.post("x", title="Un titre", date="2026-01-10", tags=["a"], body="Texte.")
+    site = make_site({"content/posts/x.md": "..."}, now=NOW)  # files, config, build defaults
+    site.config(per_page=2)                    # contentkit.yml = DEFAULT_CONFIG + keys (or a text)
+    site.post("x", "Un titre", "2026-01-10", tags=["a"], body="Texte.")  # content/posts/x.md
+    site.page("a-propos", "À propos", body="Nous.")   # content/pages/a-propos.md
     site.author("alice", "Alice Durand")                # content/authors/alice.yml
-    result = site.build(now=NOW, use_cache=False)       # contentkit.build.build_site -> BuildResult
-    doc = site.html("/2026/un-titre/")                  # lxml root of site/2026/un-titre/index.html
+    site.write("templates/base.html", text)            # any file
+    site.edit("content/posts/x.md", title="Autre")      # change front matter keys in place
+    result = site.build(use_cache=False)                # build_site -> BuildResult (site.out)
+    model = site.load()                                 # load_site -> the content model
+    doc = site.html("/2026/un-titre/")                  # lxml root of <out>/2026/un-titre/index.html
+    files = site.snapshot()                             # {relative path: bytes} of the output
 
 * Text written with `write` (and the `files` of `make_site`) is dedented and its leading newlines
   dropped, so a test can indent a file inside a triple-quoted string; bytes are written as they are.
-* Front matter, author profiles and keyed configs are serialised with `yaml.safe_dump`, so quoting
-  is always right. A `date` given as a string is written as an author types it (`2026-01-10` is a
-  YAML date, `2026-01-10 09:00` stays text).
+  Files whose exact bytes or line numbers matter are written that way.
+* Front matter, author profiles and keyed configs are serialised with `yaml.safe_dump` (one
+  `key: value` line each, lists in flow style), so quoting is always right. A `date` given as a
+  string is written as an author types it (`2026-01-10` is a YAML date, `2026-01-10 09:00` text).
 * `build` and `load` take the same defaults as `build_site` / `load_site` (`contentkit build`:
   cache on, output in `<root>/site`), except those given to `make_site` for every build of that
   site (`make_site(files, now=NOW, use_cache=False, workers=1)`); a keyword of one call wins.
+  `build(out)` builds elsewhere without moving `site.out`.
+* A SiteFactory reads as its folder where a path is wanted (`str(site)`, `site / "content"`).
 """
 from __future__ import annotations
 
@@ -87,8 +96,8 @@ class SiteFactory:
     def __repr__(self) -> str:
         return f"SiteFactory({str(self.root)!r})"
 
-    # Transitional: a factory still reads as its root folder for callers written when make_site
-    # returned a Path (removed once every module uses `.root`).
+    # A factory also reads as its folder where a path is wanted: os.fspath(site), str(site),
+    # site / "content" (a Path), build_site(site, ...).
     def __fspath__(self) -> str:
         return str(self.root)
 
@@ -97,11 +106,6 @@ class SiteFactory:
 
     def __truediv__(self, other: str) -> Path:
         return self.root / other
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.__dict__["root"], name)
 
     # Writing ----------------------------------------------------------------------------------
     def write(self, rel: str, content: str | bytes) -> Path:
