@@ -50,7 +50,6 @@ def _quotes(text: str, prev: str, open_q: str, close_q: str) -> str:
 # . , ; : ! ? ) ] or quote is the sentence's punctuation, not the URL's.
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>«»\"\u2019]*[^\s<>«»\"\u2019.,;:!?)\]']",
                   re.I)
-_URL_HINTS = ("://", "www.", "mailto:", "WWW.")
 
 
 def _high_sign(m: re.Match) -> str:
@@ -62,7 +61,7 @@ def typeset(text: str, lang: str, prev: str = "") -> str:
     are left as they are."""
     if not text:
         return text
-    if any(hint in text for hint in _URL_HINTS):
+    if "://" in text or "www." in text or "mailto:" in text or "WWW." in text:  # a URL may be there
         out, last = [], 0
         for m in _URL.finditer(text):
             if m.start() > last:
