@@ -5,7 +5,6 @@ import json
 from datetime import datetime, timezone
 
 from click.testing import CliRunner
-from lxml import html
 
 from contentkit.cli import main
 
@@ -39,10 +38,6 @@ STATES = {"Une idée": "idea", "Un brouillon": "writing", "En relecture": "revie
           "Publié mais futur": "future"}
 
 
-def parse(path):
-    return html.parse(str(path)).getroot()
-
-
 def text(el) -> str:
     return " ".join(el.text_content().split())
 
@@ -56,10 +51,10 @@ def test_build_shows_only_live_posts(make_site):
     result = site.build()
     out = site.out
     assert sorted(a.title for a in result.site.posts) == ["Programmé et paru", "Publié"]
-    home = parse(out / "index.html")
+    home = site.html("/")
     assert card_titles(home) == ["Programmé et paru", "Publié"]
     assert not home.xpath("//*[contains(@class,'badge')]")
-    page = parse(out / "2026/programme-et-paru/index.html")
+    page = site.html("/2026/programme-et-paru/")
     assert not page.xpath("//p[@class='preview-banner']")
     assert not page.xpath("//meta[@name='robots']")  # a scheduled post whose date came is indexable
     assert not (out / "2026/une-idee").exists() and not (out / "2026/programme").exists()
@@ -68,8 +63,7 @@ def test_build_shows_only_live_posts(make_site):
 def test_preview_shows_every_state_with_a_badge(make_site):
     site = editorial_site(make_site)
     site.build(preview=True)
-    out = site.out
-    home = parse(out / "index.html")
+    home = site.html("/")
     assert len(card_titles(home)) == len(POSTS)
     for card in home.xpath("//article[@class='card']"):
         title = text(card.xpath(".//h2/a")[0])
@@ -86,10 +80,10 @@ def test_preview_shows_every_state_with_a_badge(make_site):
         "publie-mais-futur": "Date de publication future – pas encore visible",
     }
     for slug, banner in banners.items():
-        doc = parse(out / f"2026/{slug}/index.html")
+        doc = site.html(f"/2026/{slug}/")
         assert text(doc.xpath("//p[@class='preview-banner']")[0]) == banner
-    assert parse(out / "2026/un-brouillon/index.html").xpath("//meta[@name='robots'][@content='noindex']")
-    assert not parse(out / "2026/publie/index.html").xpath("//p[@class='preview-banner']")
+    assert site.html("/2026/un-brouillon/").xpath("//meta[@name='robots'][@content='noindex']")
+    assert not site.html("/2026/publie/").xpath("//p[@class='preview-banner']")
 
 
 def run_status(root, *args):

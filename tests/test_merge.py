@@ -144,26 +144,21 @@ def test_exposure_normalisation(tmp_path):
     assert b.sources["ga4"].rate("views") == pytest.approx(10.0)
 
 
-def test_traffic_analysis_end_to_end_on_demo_traffic(tmp_path):
+def test_traffic_analysis_end_to_end_on_demo_traffic(make_site, tmp_path):
     """The analyze enricher on a small site: columns, verdict block, report written."""
     from contentkit.analytics.article_report import analyze_site
     from contentkit.analytics.traffic_analysis import analyze_traffic
-    from contentkit.build import load_site
 
-    site_dir = tmp_path / "site"
-    posts = site_dir / "content" / "posts"
-    posts.mkdir(parents=True)
-    (site_dir / "contentkit.yml").write_text("title: T\nlanguage: en\nbase_url: https://t.example/\n")
+    site = make_site(config="title: T\nlanguage: en\nbase_url: https://t.example/\n", name="site")
     rows = []
     for i in range(6):
-        body = " ".join(["word"] * (200 + 300 * i))
-        (posts / f"p{i}.md").write_text(f"---\ntitle: Post {i}\ndate: 2024-0{i + 1}-01\n---\n{body}\n")
+        site.post(f"p{i}", f"Post {i}", f"2024-0{i + 1}-01", body=" ".join(["word"] * (200 + 300 * i)))
         rows.append((f"/2024/post-{i}/", 100 * (i + 1)))
     rows.append(("/unknown/", 999))
     exp = ga4_period(tmp_path, "ga4.csv", date(2024, 1, 1), date(2024, 12, 31), rows)
-    site = load_site(site_dir, use_cache=False)
-    report = analyze_site(site)
-    state = analyze_traffic(report, site, [exp])
+    model = site.load(use_cache=False)
+    report = analyze_site(model)
+    state = analyze_traffic(report, model, [exp])
     ln = report.extra["length_norm"]
     assert ln["verdict"] == "insufficient_data" and ln["n"] == 6
     assert report.extra["traffic"]["unmatched"][0]["path"] == "/unknown/"

@@ -15,6 +15,8 @@ from contentkit import shortcuts, text
 from contentkit.content import markdown as engine
 from contentkit.render import env as env_mod  # noqa: F401 - its shortcut is probed with the first environment
 
+from .conftest import snapshot
+
 REPO = Path(__file__).resolve().parent.parent
 EXPECTED = {"jinja.escape-output", "markdown.block-lookups", "markdown.idle-passes", "markdown.inline",
             "markdown.lexer-memo", "markdown.toc-string", "pygments.stylesheet", "re.parser-requirements",
@@ -35,10 +37,6 @@ def _build(tmp_path: Path, name: str, **env) -> tuple[Path, str]:
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return out, done.stdout + done.stderr
-
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_every_shortcut_is_active_on_the_installed_versions(monkeypatch):
@@ -68,7 +66,7 @@ def test_register_honours_the_switch(monkeypatch):
 def test_demo_site_is_byte_identical_without_shortcuts_and_verbose_lists_them(tmp_path):
     fast, fast_log = _build(tmp_path, "fast")
     plain, plain_log = _build(tmp_path, "plain", **{shortcuts.SWITCH: "1"})
-    a, b = _snapshot(fast), _snapshot(plain)
+    a, b = snapshot(fast), snapshot(plain)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel]] == []
     listed = [line.strip() for line in fast_log.splitlines() if line.strip().startswith("raccourci ")]  # French demo
