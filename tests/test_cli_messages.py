@@ -92,7 +92,8 @@ def test_check_text_is_in_the_site_language(sites):
 def test_check_json_keeps_the_same_codes_in_both_languages(sites):
     data = {lang: json.loads(cli("check", "--root", str(root), "--format", "json").stdout)
             for lang, root in sites.items()}
-    codes = {lang: [(f["file"], f["line"], f["severity"], f["code"]) for f in d["findings"]] for lang, d in data.items()}
+    codes = {lang: [(f["file"], f["line"], f["severity"], f["code"]) for f in d["findings"]]
+             for lang, d in data.items()}
     assert codes["fr"] == codes["en"]
     assert {"broken-link", "missing-image", "image-alt"} <= {c for *_, c in codes["fr"]}
     assert data["fr"]["summary"] == data["en"]["summary"]
@@ -180,7 +181,8 @@ def test_a_bad_status_date_is_a_located_problem_in_the_site_language(sites):
     runner = CliRunner()
     fr = runner.invoke(main, ["status", "--root", str(sites["fr"]), "--now", "demain"])
     assert fr.exit_code == 2
-    assert "erreur --now: « demain » n’est pas une date lisible" in fr.output and "    → écrivez par exemple" in fr.output
+    assert "erreur --now: « demain » n’est pas une date lisible" in fr.output
+    assert "    → écrivez par exemple" in fr.output
     en = runner.invoke(main, ["status", "--root", str(sites["en"]), "--now", "tomorrow"])
     assert en.exit_code == 2 and "error --now: 'tomorrow' is not a date I can read" in en.output
 
