@@ -6,18 +6,35 @@ effect everywhere, in a clean build, an incremental build and the preview server
 """
 from __future__ import annotations
 
+import os
+import random
+import re
+import stat
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import jinja2
+import jinja2.compiler
 import pytest
+from markupsafe import Markup
 
 from contentkit import build as build_mod
+from contentkit import output
 from contentkit.build import BuildState
+from contentkit.config import load_config
+from contentkit.errors import BuildFailed, ProblemLog
 from contentkit.render import env as env_mod
+from contentkit.render import feeds
+from contentkit.render import pages as pages_mod
 from contentkit.render.env import BUILTIN_THEMES
+from contentkit.render.feeds import absolute_links
+from contentkit.render.seo import Fields
+from contentkit.serve.server import PreviewServer
+from contentkit.urls import rooted_links
 
 from .conftest import snapshot
+from .test_serve import SSE, ListReporter, get
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 DEFAULT_CARD = (BUILTIN_THEMES / "default/templates/partials/card.html").read_text(encoding="utf-8")
@@ -128,8 +145,7 @@ def test_page_variable_hiding_a_global_is_seen_by_the_card(site, tmp_path, monke
     base = (BUILTIN_THEMES / "default/templates/base.html").read_text(encoding="utf-8")
     site.write("templates/base.html", "{% set t = custom_t %}" + base)
     site.write("templates/partials/card.html", '<article class="card">{{ t("read_more") }}</article>')
-    import contentkit.render.env as e
-    real = e.make_environment
+    real = env_mod.make_environment
 
     def make(config, strings):
         env = real(config, strings)
@@ -161,9 +177,6 @@ def test_title_change_updates_every_card_incrementally(site, tmp_path):
 
 
 def test_title_change_updates_cards_in_the_preview(site, tmp_path):
-    from contentkit.serve.server import PreviewServer
-    from tests.test_serve import SSE, ListReporter, get
-
     srv = PreviewServer(site.root, port=0, reporter=ListReporter(), workers=1)
     srv.start()
     sse = SSE(srv.port)
@@ -190,8 +203,6 @@ def test_feed_contents_computed_once_per_article(site, tmp_path, monkeypatch):
     """Each article's feed content (absolute links) is computed once per build, though the site's,
     its tags', category's and author's feeds show it in Atom and RSS: same bytes as computing it
     for every entry."""
-    from contentkit.render import feeds
-
     calls = []
     real = feeds.absolute_links
     monkeypatch.setattr(feeds, "absolute_links", lambda *args: calls.append(args[1]) or real(*args))
@@ -209,11 +220,6 @@ def test_feed_contents_computed_once_per_article(site, tmp_path, monkeypatch):
 # Writing ----------------------------------------------------------------------------------------
 
 def test_staging_writer_makes_each_folder_once(tmp_path, monkeypatch):
-    import os
-    import stat
-
-    from contentkit import output
-
     made = []
     real_mkdir = os.mkdir
     monkeypatch.setattr(output.os, "mkdir", lambda path, *a, **k: made.append(path) or real_mkdir(path, *a, **k))
@@ -256,8 +262,6 @@ def forked(monkeypatch):
 
 @pytest.mark.parametrize("card", ["{{ a.title | no_such_filter }}", "{{ a.title }}{{ a.nothing.more() }}"])
 def test_card_error_before_forking_is_reported_where_it_is(site, tmp_path, forked, card):
-    from contentkit.errors import BuildFailed
-
     site.write("templates/partials/card.html", card)
     with pytest.raises(BuildFailed) as info:
         site.build(tmp_path / "out", workers=2)
@@ -267,10 +271,8 @@ def test_card_error_before_forking_is_reported_where_it_is(site, tmp_path, forke
 
 def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_meet_them(site, tmp_path, forked,
                                                                                         monkeypatch):
-    from contentkit.render import pages
-
     rendered, orders = [], []
-    real_render, real_warm = env_mod.PartialMemo._render, pages.Planner.warm
+    real_render, real_warm = env_mod.PartialMemo._render, pages_mod.Planner.warm
     monkeypatch.setattr(env_mod.PartialMemo, "_render",
                         lambda self, value: rendered.append(self.template) or real_render(self, value))
 
@@ -279,7 +281,7 @@ def test_warm_orders_list_pages_last_and_renders_their_cards_when_workers_will_m
         orders.append((files, order, list(rendered)))
         return order
 
-    monkeypatch.setattr(pages.Planner, "warm", warm)
+    monkeypatch.setattr(pages_mod.Planner, "warm", warm)
     site.build(tmp_path / "out", workers=2)  # list pages: fewer than half of the files
     files, order, before_fork = orders[-1]
     assert sorted(map(id, files)) == sorted(map(id, order))
@@ -312,13 +314,6 @@ TRICKY = """{{ s }}|{{ m }}|{{ n }}|{{ none }}|{{ missing }}|{{ missing.deeper }
 def test_printed_values_same_as_jinjas_own_code(site, tmp_path):
     """`{{ value }}` is compiled to environment.escape_output(value): the same text as Jinja's own
     escape() in every position (blocks, macros, call, set/filter blocks, autoescape off or dynamic)."""
-    import jinja2
-    import jinja2.compiler
-    from markupsafe import Markup
-
-    from contentkit.config import load_config
-    from contentkit.errors import ProblemLog
-
     config = load_config(site.root, ProblemLog())
     env = env_mod.make_environment(config, {})
     assert env.code_generator_class is not jinja2.compiler.CodeGenerator  # markupsafe 3: in use
@@ -348,10 +343,6 @@ def test_compiled_templates_cached_apart_for_each_code_generator(site, tmp_path,
 
 def test_fields_read_like_the_dicts_they_replace():
     """page_meta(), pagination and feed links are Fields: a template reads them as before."""
-    import jinja2
-
-    from contentkit.render.seo import Fields
-
     data = {"title": "T <x>", "items": "not a method", "page": 2, "none": None}
     f = Fields(data)
     assert f == data and isinstance(f, dict) and f.title == "T <x>" and callable(f.items)
@@ -369,12 +360,6 @@ def test_fields_read_like_the_dicts_they_replace():
 def test_absolute_links_same_as_the_attribute_regexes():
     """feeds.absolute_links finds `="` first and checks the attribute name after: the same result as
     the patterns (\\s(?:src|href))="(?=[#?]) and (\\s(?:src|href))="/(?!/), on random markup."""
-    import random
-    import re
-
-    from contentkit.urls import rooted_links
-    from contentkit.render.feeds import absolute_links
-
     in_page, rooted = re.compile(r'(\s(?:src|href))="(?=[#?])'), re.compile(r'(\s(?:src|href))="/(?!/)')
 
     def reference(html, article_url, site_url):
