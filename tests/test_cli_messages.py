@@ -187,6 +187,18 @@ def test_a_bad_status_date_is_a_located_problem_in_the_site_language(sites):
     assert en.exit_code == 2 and "error --now: 'tomorrow' is not a date I can read" in en.output
 
 
+def test_commands_refuse_a_folder_that_is_not_a_site(tmp_path):
+    nowhere = tmp_path / "pas-un-site"
+    for command in (["build"], ["check"], ["status"], ["new", "Un titre"]):
+        result = cli(*command, "--root", str(nowhere), LANG="fr_FR.UTF-8")
+        assert result.returncode == 2, (command, result.stderr)
+        assert f"{nowhere} ne ressemble pas à un site contentkit" in result.stderr
+        assert "    → lancez la commande depuis le dossier du site" in result.stderr
+    assert not nowhere.exists()  # nothing was built or written there
+    english = cli("check", "--root", str(nowhere))
+    assert "does not look like a contentkit site" in english.stderr and english.returncode == 2
+
+
 def test_init_outside_a_site_follows_the_locale(tmp_path):
     fr = cli("init", str(tmp_path / "nouveau"), cwd=tmp_path, LANG="fr_FR.UTF-8")
     assert fr.returncode == 0, fr.stderr

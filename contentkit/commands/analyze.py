@@ -14,7 +14,8 @@ from rich.console import Console
 from ..analytics.command import AFTER_OUTPUTS, ENRICHERS, TRAFFIC_OPTIONS, run_analysis
 from ..analytics.outputs import Column, print_table, write_outputs
 from ..errors import BuildFailed
-from .terminal import LocalizedCommand, counted, decimal, help_text, messages_for, print_problems, root_option
+from .terminal import (LocalizedCommand, counted, decimal, help_text, messages_for, print_problems, require_site,
+                       root_option)
 
 
 def _with_options(options: list[Callable]) -> Callable:
@@ -37,6 +38,7 @@ def _with_options(options: list[Callable]) -> Callable:
 def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, workers: int | None,
             **extension_options: Any) -> None:
     messages = messages_for(root)
+    require_site(root, messages)
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False)
     started = time.perf_counter()

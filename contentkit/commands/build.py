@@ -15,7 +15,7 @@ from ..errors import BuildFailed
 from ..model import BuildOptions
 from ..shortcuts import describe as describe_shortcuts
 from .terminal import (LocalizedCommand, console, counted, decimal, exit_now, help_text, messages_for, print_problems,
-                       root_option)
+                       require_site, root_option)
 
 
 @click.command(cls=LocalizedCommand, help=help_text("build.command"),
@@ -32,6 +32,7 @@ from .terminal import (LocalizedCommand, console, counted, decimal, exit_now, he
 def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache: bool,
           workers: int | None, quiet: bool, verbose: bool) -> None:
     messages = messages_for(root)
+    require_site(root, messages)
     progress = _progress(quiet, messages)
     try:
         result = build_site(root, output, BuildOptions(drafts=drafts, future=future),

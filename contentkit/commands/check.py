@@ -10,7 +10,7 @@ import click
 
 from ..check import CheckReport, print_text, run_checks
 from ..errors import BuildFailed, ProblemLog
-from .terminal import LocalizedCommand, help_text, root_option, terminal_language
+from .terminal import LocalizedCommand, help_text, messages_for, require_site, root_option, terminal_language
 
 
 @click.command(cls=LocalizedCommand, help=help_text("check.command"),
@@ -23,6 +23,7 @@ from .terminal import LocalizedCommand, help_text, root_option, terminal_languag
 @click.option("--cache-days", type=float, default=7.0, show_default=True, help=help_text("check.cache_days"))
 @click.option("--strict", is_flag=True, help=help_text("check.strict"))
 def check(root: Path, fmt: str, external: bool, timeout: float, cache_days: float, strict: bool) -> None:
+    require_site(root, messages_for(root))
     try:
         report = run_checks(root, external=external, timeout=timeout, cache_days=cache_days)
     except BuildFailed as exc:  # the config itself cannot be read

@@ -8,7 +8,7 @@ import click
 
 from ..errors import ContentError
 from ..scaffold import new_post
-from .terminal import LocalizedCommand, help_text, messages_for, print_problems, root_option
+from .terminal import LocalizedCommand, help_text, messages_for, print_problems, require_site, root_option
 
 
 @click.command(cls=LocalizedCommand, help=help_text("new.command"),
@@ -23,6 +23,7 @@ from .terminal import LocalizedCommand, help_text, messages_for, print_problems,
 def new(title: str, root: Path, author: str | None, date_text: str | None, tags: str, category: str,
         bundle: bool) -> None:
     messages = messages_for(root)
+    require_site(root, messages)
     try:
         path = new_post(root, title, author=author, date_text=date_text, tags=tags, category=category,
                         bundle=bundle)

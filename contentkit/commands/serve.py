@@ -14,8 +14,8 @@ import click
 from ..errors import Problem
 from ..i18n import Catalog
 from ..serve.server import PortInUse, PreviewServer, is_loopback
-from .terminal import (LocalizedCommand, console, counted, help_text, is_site, messages_for, print_problems,
-                       root_option)
+from .terminal import (LocalizedCommand, console, counted, help_text, messages_for, print_problems,
+                       require_site, root_option)
 
 
 class RichReporter:
@@ -52,10 +52,7 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
     messages = messages_for(root)
     t = messages.t
     reporter = RichReporter(messages)
-    if not is_site(root):
-        reporter.warn(t("cli.serve.not_a_site", root=root.resolve()))
-        reporter.info(t("cli.serve.not_a_site_hint"))
-        sys.exit(2)
+    require_site(root, messages)
 
     stop = threading.Event()
     interrupted = {"count": 0}

@@ -19,7 +19,7 @@ from ..editorial.command import attention_codes, pipeline
 from ..errors import BuildFailed, ContentError, Problem, ProblemLog
 from ..i18n import Catalog
 from ..model import STATUSES, BuildOptions, Site
-from .terminal import LocalizedCommand, counted, help_text, messages_for, print_problems, root_option
+from .terminal import LocalizedCommand, counted, help_text, messages_for, print_problems, require_site, root_option
 
 
 @click.command(cls=LocalizedCommand, help=help_text("status.command"),
@@ -31,6 +31,7 @@ from .terminal import LocalizedCommand, counted, help_text, messages_for, print_
 @click.option("--now", "now_text", default=None, help=help_text("status.now"))
 def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
     messages = messages_for(root)
+    require_site(root, messages)
     log = ProblemLog()
     now = None
     if now_text:

@@ -57,6 +57,16 @@ def terminal_language(root: Path | None = None) -> str:
     return locale_language()
 
 
+def require_site(root: Path, messages: Catalog) -> None:
+    """Stop (exit 2, as for a bad option) when `root` is not a site folder: a command run from the
+    wrong folder must not build, check or write anything there."""
+    if not is_site(root):
+        console.print(messages.t("cli.not_a_site.message", root=Path(root).resolve()), style="bold red",
+                      markup=False, soft_wrap=True)
+        console.print(messages.t("cli.not_a_site.hint"), markup=False, soft_wrap=True)
+        sys.exit(2)
+
+
 def messages_for(root: Path | None = None) -> Catalog:
     """The catalog a command prints with."""
     return catalog(terminal_language(root))
