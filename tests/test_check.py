@@ -2,15 +2,18 @@
 written here; the demo site has no errors; `--external` against a local server only."""
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
-from contentkit.check import run_checks
+from contentkit.check import Locator, published, run_checks
+from contentkit.commands import main
+from contentkit.errors import Problem
 
 from .conftest import REPO, SiteFactory, run_cli
 
@@ -369,10 +372,6 @@ def test_external_links_are_checked_only_when_asked_with_a_cache(make_site, loca
 
 
 def test_locator_finds_each_occurrence_of_a_url_outside_code():
-    from types import SimpleNamespace
-
-    from contentkit.check import Locator
-
     body = ("Voir [a](/a/#b).\n```\n[a](/a/)\n```\nPuis `[a](/a/)` en ligne,\n[a](/a/) et\n\n"
             "[a][r]\n\n[r]: /a/\n")
     locator = Locator(SimpleNamespace(body=body, body_line=20))
@@ -383,12 +382,6 @@ def test_locator_finds_each_occurrence_of_a_url_outside_code():
 
 def test_a_site_that_cannot_be_planned_is_not_ready(make_site, monkeypatch):
     """Without the plan the check cannot know the site's URLs: an error, never "ready to publish"."""
-    from click.testing import CliRunner
-
-    from contentkit.check import published
-    from contentkit.commands import main
-    from contentkit.errors import Problem
-
     root = make_site({"content/posts/2022/a.md": "---\ntitle: Un\ndate: 2022-01-01\nsummary: Un.\n---\nSeul.\n"}).root
 
     def broken_plan(self):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from contentkit.dates import parse_date
+from contentkit.editorial.schedule import describe_next
 from contentkit.errors import BuildFailed, ProblemLog
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -104,7 +105,6 @@ def test_build_writes_the_next_publication_instant(make_site, tmp_path):
     assert change["reason"] == "publish" and change["source"] == "content/posts/later.md"
     assert change["url"] == "https://blog.example.com/2026/programme-pour-plus-tard/"
     assert not (out / "2026" / "programme-pour-plus-tard").exists()
-    from contentkit.editorial.schedule import describe_next
     assert "2026-03-29 03:30 Europe/Paris" in describe_next(result.site)
 
     # Once live, nothing is pending, and the post is there.

@@ -6,6 +6,7 @@ sources from scratch into another folder with no cache, and compares every file'
 """
 from __future__ import annotations
 
+import marshal
 import os
 import random
 import shutil
@@ -16,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from contentkit import build as build_mod
+from contentkit import output
 from contentkit.build import BuildState
 from contentkit.content import cache as cache_mod
 from contentkit.content import loader
 from contentkit.content.cache import CACHE_DIR, DocumentCache
 from contentkit.errors import BuildFailed
+from contentkit.render.env import BUILTIN_THEMES
 
 from .conftest import snapshot
 
@@ -175,7 +178,6 @@ def test_author_profile_change(site, tmp_path):
 
 
 def test_template_change(site, tmp_path):
-    from contentkit.render.env import BUILTIN_THEMES
     card = (BUILTIN_THEMES / "default/templates/partials/card.html").read_text()
     site.write("templates/partials/card.html", card.replace('<article class="card">', '<article class="card card-v2">'))
     result = rebuild_and_compare(site, tmp_path)
@@ -262,7 +264,6 @@ def test_corrupted_cache_is_detected_and_rebuilt(site, tmp_path, damage):
         elif damage == "garbage":
             shard.write_bytes(b"not a cache file at all")
         else:  # a valid file of another format (older contentkit)
-            import marshal
             payload = b"M" + marshal.dumps(("documents-v0", {}))
             shard.write_bytes(cache_mod.MAGIC + cache_mod._checksum(payload) + payload)
     # Also change a post, so a wrong cache entry would show.
@@ -415,7 +416,6 @@ def test_failure_while_writing_leaves_previous_site_untouched(site, tmp_path, mo
     before, ids = snapshot(out), inodes(out)
     cfg = root / "contentkit.yml"
     cfg.write_text(cfg.read_text().replace("Carnet incrémental", "Carnet modifié"), encoding="utf-8")
-    from contentkit import output
     real = output.OutputWriter.prepare
     calls = {"n": 0}
 

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from contentkit.analytics.article_report import analyze_site
 from contentkit.analytics.merge import ArticleKey, exposure, merge_traffic, url_index
-from contentkit.analytics.traffic import import_export
+from contentkit.analytics.report import render_report
+from contentkit.analytics.traffic import import_export, normalize_url
+from contentkit.analytics.traffic_analysis import analyze_traffic
 
 GA4_HEAD = """# ----------------------------------------
 # Pages and screens: Page path and screen class
@@ -72,7 +75,6 @@ def test_url_variants_match_permalinks_and_aliases(tmp_path):
 
 def test_search_console_fragments_and_hosts():
     idx = url_index(ART, "/blog/")
-    from contentkit.analytics.traffic import normalize_url
     assert idx[normalize_url("https://carnet.example.com/blog/2015/mon-article/#pourquoi")] == 0
     assert idx[normalize_url("/old/mon-article/")] == 0
     # a permalink wins over another article's alias
@@ -146,9 +148,6 @@ def test_exposure_normalisation(tmp_path):
 
 def test_traffic_analysis_end_to_end_on_demo_traffic(make_site, tmp_path):
     """The analyze enricher on a small site: columns, verdict block, report written."""
-    from contentkit.analytics.article_report import analyze_site
-    from contentkit.analytics.traffic_analysis import analyze_traffic
-
     site = make_site(config="title: T\nlanguage: en\nbase_url: https://t.example/\n", name="site")
     rows = []
     for i in range(6):
@@ -164,6 +163,5 @@ def test_traffic_analysis_end_to_end_on_demo_traffic(make_site, tmp_path):
     assert report.extra["traffic"]["unmatched"][0]["path"] == "/unknown/"
     a = report.articles[0]
     assert a.extra["traffic"]["kpis"]["views_per_day"] is not None
-    from contentkit.analytics.report import render_report
     html = render_report(state)
     assert 'data-verdict="insufficient_data"' in html and "<svg" in html

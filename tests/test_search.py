@@ -2,6 +2,7 @@
 stays tolerant (search off, Pagefind missing or failing) and atomic (index made before the swap)."""
 from __future__ import annotations
 
+import builtins
 import json
 from pathlib import Path
 
@@ -157,8 +158,6 @@ def test_missing_pagefind_warns_once_and_builds_without_search(make_site, monkey
 
 
 def test_pagefind_import_error_means_no_search(monkeypatch, fresh_search_state):
-    import builtins
-
     real_import = builtins.__import__
 
     def no_pagefind(name, *args, **kwargs):

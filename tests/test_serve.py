@@ -25,7 +25,7 @@ import pytest
 from contentkit.errors import Problem
 from contentkit.serve import inject
 from contentkit.serve.server import PreviewServer, Reporter, resolve_request
-from contentkit.serve.watcher import is_relevant, is_temp_name
+from contentkit.serve.watcher import Watcher, is_relevant, is_temp_name
 
 TIMEOUT = 30  # generous: CI machines are slow; every wait ends as soon as its condition holds
 
@@ -262,7 +262,6 @@ def test_burst_of_editor_events_gives_one_rebuild(preview):
 
 def test_debounce_timing_unit(tmp_path):
     """The watcher calls back once per burst, after `debounce` seconds of quiet."""
-    from contentkit.serve.watcher import Watcher
     calls: list[tuple[float, set]] = []
     w = Watcher(tmp_path, lambda changed: calls.append((time.monotonic(), changed)), debounce=0.075)
     w.start()

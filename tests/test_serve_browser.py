@@ -5,12 +5,14 @@ Server-Sent Events client. All waits are conditions with generous timeouts, neve
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -166,12 +168,10 @@ def test_drafts_show_their_banner_and_404_pages_come_alive(served_site, page):
 def test_hidden_tabs_release_their_event_stream(served_site, page):
     """Browsers allow ~6 connections per host: a hidden tab must not hold one."""
     site, base, _lines = served_site
-    import json as _json
-    import urllib.request
 
     def clients() -> int:
         with urllib.request.urlopen(base + "__contentkit/status", timeout=30) as r:
-            return _json.load(r)["clients"]
+            return json.load(r)["clients"]
 
     page.goto(base + "2024/sauvegardes/")
     wait_connected(page)
