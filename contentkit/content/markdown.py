@@ -21,7 +21,7 @@ from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_clas
                             remember_lexer_classes, skip_idle_passes)
 
 MORE_MARKER = "<!-- more -->"
-ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-1"
+ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-2"  # ck-md-2: typeset TOC labels, raw <kbd>/<code>... and URLs left alone
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _HTML_TAG = re.compile(_HTML_PATTERN, re.S)  # what toc.strip_tags removes
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
