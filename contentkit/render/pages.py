@@ -61,7 +61,8 @@ def site_wide_inputs(site: Site, env: jinja2.Environment, strings: dict[str, str
     pages         site.pages' URL and title: base.html's navigation lists them
     globals       the data globals the extensions set for all templates (functions and the
                   config left out): events_page (base.html's menu, partials/event.html; editorial)
-                  and search_page (base.html's search form; search)
+                  and search_page (base.html's search form; search). Signed by repr: a
+                  global must have a stable one, or every build re-renders every page
 
     Not here, because each page's deps hold what it shows of them: categories, tags and authors
     (bylines and cards show an article's own, in its fingerprint), the latest posts (404 page),
