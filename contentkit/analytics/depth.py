@@ -626,11 +626,13 @@ def _originality(docs: Sequence[DepthDoc]):
     return out
 
 
-def correlation_note(rho: float | None) -> str:
-    """How strong a Spearman correlation is, in words (for the terminal summary)."""
+def correlation_note(rho: float | None, lang: str) -> str:
+    """How strong a Spearman correlation is, in words of `lang` (for the terminal summary)."""
+    t = catalog(lang)
     if rho is None or math.isnan(rho):
-        return "n/a"
+        return t.t("analysis.terminal.not_available")
     a = abs(rho)
-    strength = ("very weak" if a < 0.2 else "weak" if a < 0.4 else "moderate" if a < 0.6
-                else "strong" if a < 0.8 else "very strong")
-    return f"{strength} {'positive' if rho >= 0 else 'negative'}"
+    strength = ("very_weak" if a < 0.2 else "weak" if a < 0.4 else "moderate" if a < 0.6
+                else "strong" if a < 0.8 else "very_strong")
+    return t.t("analysis.terminal." + ("positive" if rho >= 0 else "negative"),
+               strength=t.t(f"analysis.terminal.strength.{strength}"))

@@ -12,16 +12,19 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from rich.table import Table
 from rich.text import Text
 
 from contentkit.analytics.article_report import AnalysisReport, ArticleAnalysis
 from contentkit.analytics.depth import correlation_note
+from contentkit.i18n import catalog
 from contentkit.output import write_atomic
 
 __all__ = ["DIGITS", "Column", "CSV_COLUMNS", "rounded", "article_record", "report_record",
@@ -288,63 +291,100 @@ def _pts(a: ArticleAnalysis, name: str) -> str:
     return "n/a" if c.points is None else f"{c.points:.0f}"
 
 
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` characters at a word boundary, with an ellipsis (never mid-word
+    unless one word is longer than the width)."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if not text[width - 1].isspace():
+        words = re.match(r"(.*\S)\s", cut)
+        cut = words.group(1) if words else cut
+    return re.sub(r"[\s,;:–—-]+$", "", cut) + "…"
+
+
+WIDE_TABLE = 150  # columns from which the table shows the depth components and conventions
+
+
 def print_table(report: AnalysisReport, console, extra_columns: Sequence[Column] = (),
                 limit: int = 200) -> None:
-    """The readable summary: one row per article, then the site-wide figures."""
+    """The readable summary in the site's language: one row per article, then the site-wide
+    figures. Below WIDE_TABLE columns only what an editor acts on is shown (title, words,
+    readability, depth, hints, traffic); the rest is in the CSV."""
+    lang = report.site.get("language") or "en"
+    t = catalog(lang)
+
+    def w(key: str, **kw) -> str:
+        return t.t("analysis.terminal." + key, **kw)
+
     if not console.is_terminal and console.width < 200:
         console.width = 200  # redirected to a file or a pipe: no reason to crush the columns
-    table = Table(title=f"{report.site['title']} — {len(report.articles)} articles",
+    wide = console.width >= WIDE_TABLE
+    table = Table(title=w("title", site=report.site["title"], n=len(report.articles)),
                   show_lines=False, header_style="bold", expand=False)
-    table.add_column("Article", overflow="ellipsis", max_width=46, no_wrap=True)
-    table.add_column("Lang")
-    table.add_column("Words", justify="right")
-    table.add_column("Readab.", justify="right")
-    table.add_column("Long sent.", justify="right")
-    table.add_column("Conv.", justify="right")
-    table.add_column("Depth", justify="right", style="bold")
-    table.add_column("Cov/35", justify="right")
-    table.add_column("Sub/20", justify="right")
-    table.add_column("Evid/25", justify="right")
-    table.add_column("Orig/20", justify="right")
-    for col in extra_columns:
-        table.add_column(col.name, justify="right")
-    table.add_column("Hints", justify="right")
+    table.add_column(w("article"), overflow="ellipsis", min_width=20, max_width=46, no_wrap=True)
+    detail = [("lang", {}), ("words", {"justify": "right"}), ("readability", {"justify": "right"}),
+              ("long_sentences", {"justify": "right"}), ("conventions", {"justify": "right"}),
+              ("depth", {"justify": "right", "style": "bold"}), ("coverage", {"justify": "right"}),
+              ("subtopics", {"justify": "right"}), ("evidence", {"justify": "right"}),
+              ("originality", {"justify": "right"})]
+    shown_keys = [k for k, _ in detail] if wide else ["words", "readability", "depth"]
+    for key, options in detail:
+        if key in shown_keys:
+            table.add_column(w(key), no_wrap=True, min_width=max(len(w(key)), 6), **options)
+    for col in extra_columns:  # figures are never cut: the title column gives way (ellipsis)
+        table.add_column(col.name, justify="right", no_wrap=True, min_width=min(len(col.name), 12))
+    table.add_column(w("hints"), justify="right", no_wrap=True, min_width=len(w("hints")))
+    # the title takes what the figures leave (rich would otherwise shrink every column alike)
+    others = sum((c.min_width or 0) + 3 for c in table.columns[1:]) + 4
+    table.columns[0].max_width = max(20, min(46, console.width - others))
     rows = report.articles
     shown = rows if len(rows) <= limit else sorted(rows, key=lambda a: (a.depth.score, a.source))[:limit]
     for a in shown:
         passed = sum(c.passed for c in a.checks)
-        cells = [a.title, a.lang, f"{a.words}", _main_readability(a),
-                 f"{100 * a.measures.long_sentence_share:.0f}%", f"{passed}/{len(a.checks)}",
-                 f"{a.depth.score}", _pts(a, "coverage"), _pts(a, "subtopics"),
-                 _pts(a, "evidence"), _pts(a, "originality")]
+        values = {"lang": a.lang, "words": f"{a.words}", "readability": _main_readability(a),
+                  "long_sentences": f"{100 * a.measures.long_sentence_share:.0f}%",
+                  "conventions": f"{passed}/{len(a.checks)}", "depth": f"{a.depth.score}",
+                  "coverage": _pts(a, "coverage"), "subtopics": _pts(a, "subtopics"),
+                  "evidence": _pts(a, "evidence"), "originality": _pts(a, "originality")}
+        cells = [shorten(a.title, table.columns[0].max_width)] + [values[k] for k in shown_keys]
         cells += ["" if (v := _cell(col.get(a))) == "" else str(v) for col in extra_columns]
         cells.append(str(len(a.hints)))
         table.add_row(*(Text(c) for c in cells))  # titles are text, never rich markup
     console.print(table)
+    if not wide:
+        console.print(w("narrow"), markup=False)
     if len(rows) > limit:
-        console.print(f"(the {limit} lowest depth scores are shown; every article is in the CSV)")
+        console.print(w("lowest_shown", limit=limit), markup=False)
+    _print_site_figures(report, console, lang, w)
+
+
+def _print_site_figures(report: AnalysisReport, console, lang: str, w) -> None:
     s = report.summary
     d = s["depth"]
     rho = d["spearman_words"]
     words = s["words"]
+
+    def num(x, digits: int = 0) -> str:
+        return format_decimal(x, format="0" if digits == 0 else "0." + "0" * digits, locale=lang)
+
     if report.articles:
-        console.print(
-            f"Depth: median {d['median']:.0f}, range {d['min']}–{d['max']}. "
-            f"Spearman correlation of depth with length: "
-            f"{'n/a' if rho is None else f'{rho:.2f}'} ({correlation_note(rho)}); "
-            f"words: median {words['median']:.0f}, range {words['min']}–{words['max']}.")
-        per = ", ".join(f"{name} {v['spearman_words']:.2f}" for name, v in d["components"].items()
+        console.print(w("depth_summary", median=num(d["median"]), min=d["min"], max=d["max"],
+                        correlation=w("not_available") if rho is None else
+                        w("correlation", rho=num(rho, 2), strength=correlation_note(rho, lang)), words_median=num(words["median"]),
+                        words_min=words["min"], words_max=words["max"]), markup=False)
+        per = ", ".join(f"{w('component.' + name)} {num(v['spearman_words'], 2)}" for name, v in d["components"].items()
                         if v["spearman_words"] is not None)
         if per:
-            console.print(f"  by component (points vs words): {per}")
-        bands = "; ".join(f"{b['words']} words: {b['depth_min']}–{b['depth_max']} "
-                          f"(median {b['depth_median']:.0f}, n={b['articles']})"
+            console.print(w("by_component", list=per), markup=False)
+        bands = "; ".join(w("band", words=b["words"], min=b["depth_min"], max=b["depth_max"],
+                            median=num(b["depth_median"]), n=b["articles"])
                           for b in d.get("by_length", []))
         if bands:
-            console.print(f"  depth within length bands: {bands}")
-    if s["too_short_to_score"]:
-        console.print(f"{s['too_short_to_score']} article(s) too short to score readability "
-                      "(under 100 words).")
+            console.print(w("by_length", list=bands), markup=False)
+    n_short = s["too_short_to_score"]
+    if n_short:
+        console.print(w("too_short_one" if n_short == 1 else "too_short_other", n=n_short), markup=False)
     for pair in s["near_duplicates"]:
-        console.print(f"near-duplicates: {pair['source']} ↔ {pair['other']} "
-                      f"(Jaccard {pair['jaccard']:.2f})", markup=False)
+        console.print(w("near_duplicates", source=pair["source"], other=pair["other"],
+                        jaccard=num(pair["jaccard"], 2)), markup=False)
