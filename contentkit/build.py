@@ -246,23 +246,76 @@ def _build_site(ctx: BuildContext) -> BuildResult:
 
 
 def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResult:
-    options, log, state, timings, use_cache = ctx.options, ctx.log, ctx.state, ctx.timings, ctx.use_cache
+    """read + assemble -> plan -> compare with the last build -> render what changed -> write."""
     site = _load_site(ctx)
-    config = site.config
+    out_dir = _output_dir(ctx, site.config)
+    t0 = time.perf_counter()
+    planner, site_sig = _plan(ctx, site)
+    ctx.timings["plan"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    manifest_file = _manifest_path(site.config, out_dir)
+    planned_by_output = _planned_outputs(planner, ctx.log)
+    # steps that need the whole new site on disk before it is published (e.g. the search index)
+    staged = site.extensions.collect("staged_output", site, ctx.log)
+    current = scanned.result() if out_dir == guessed_out else None
+    writer = OutputWriter(out_dir, staging=bool(staged), current=current)
+    try:
+        to_render, signatures = _changed(planned_by_output, site_sig, _previous_manifest(ctx, manifest_file),
+                                         writer)
+        ctx.timings["compare"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        for problem in _render(to_render, writer, site.config, ctx.workers,
+                               _staged(ctx.progress, "Rendering"), planner.warm):
+            ctx.log.add(problem)
+        ctx.log.raise_if_errors()
+        ctx.timings["render"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        _add_the_rest(site, planner, writer)
+    except BaseException:
+        writer.abort()
+        raise
+    report = writer.commit(*_before_swap(staged))
+    manifest = {out: [sig, *st] for out, sig in signatures.items()
+                if (st := writer.final_stat(out)) is not None}
+    if ctx.state is not None:
+        ctx.state.manifest = manifest
+    ctx.timings["write"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    site.extensions.run("on_post_build", site, ctx.options)  # e.g. content/.slugs.yml (editorial)
+    if ctx.use_cache:
+        manifest_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
+                                               separators=(",", ":")).encode("utf-8"))
+    ctx.timings["finish"] = time.perf_counter() - t0
+    return BuildResult(site=site, output_dir=out_dir, report=report, warnings=ctx.log.warnings,
+                       planned=len(planner.files), rendered=len(to_render),
+                       seconds=time.perf_counter() - ctx.started, timings=ctx.timings)
+
+
+def _output_dir(ctx: BuildContext, config: SiteConfig) -> Path:
+    """The folder the site is written to (absolute), refused when it would destroy sources."""
     out_dir = ctx.output if ctx.output is not None else config.root / "site"
     if not out_dir.is_absolute():
         out_dir = Path.cwd() / out_dir
     try:
         check_output_dir(config, out_dir)
     except ContentError as exc:
-        log.add(exc.problem)
-    log.raise_if_errors()
+        ctx.log.add(exc.problem)
+    ctx.log.raise_if_errors()
+    return out_dir
 
-    t0 = time.perf_counter()
+
+def _plan(ctx: BuildContext, site: Site) -> tuple[Planner, str]:
+    """Every file the site has, with what each shows, and the signature of what every page shows."""
+    config = site.config
     strings = load_strings(config)
     try:
         env = make_environment(config, strings)
-        if use_cache:  # compiled templates, keyed by their source: no recompiling at every build
+        if ctx.use_cache:  # compiled templates, keyed by their source: no recompiling at every build
             # (files apart for each code generator: Jinja's keys do not tell them apart)
             own = env.code_generator_class is jinja2.compiler.CodeGenerator
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(
@@ -270,89 +323,60 @@ def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResu
         planner = Planner(site, env).plan()
     except (jinja2.TemplateError, ContentError) as exc:
         problem = exc.problem if isinstance(exc, ContentError) else template_error(exc, config).problem
-        log.add(problem)
-        raise BuildFailed(log.problems) from None
-    site_sig = fingerprint(list(site_wide_inputs(site, env, strings).items()))  # what every page shows
-    timings["plan"] = time.perf_counter() - t0
+        ctx.log.add(problem)
+        raise BuildFailed(ctx.log.problems) from None
+    return planner, fingerprint(list(site_wide_inputs(site, env, strings).items()))
 
-    t0 = time.perf_counter()
-    manifest_file = _manifest_path(config, out_dir)
-    if state is not None and state.manifest:
-        previous = state.manifest
-    elif use_cache:
-        previous = _load_manifest(manifest_file)
-    else:
-        previous = {}
 
-    # The last planned file for an output path wins (as a dict of rendered files did).
-    planned_by_output: dict[str, object] = {}
+def _planned_outputs(planner: Planner, log: ProblemLog) -> dict[str, object]:
+    """{output path: planned file}; the last planned file for a path wins (as a dict of rendered
+    files did); a path that would leave the output folder is an error."""
+    by_output: dict[str, object] = {}
     for planned in planner.files:
         try:
             check_rel(planned.output)
         except UnsafePath:
             log.error("contentkit", "output-path-unsafe", path=planned.output)
             continue
-        planned_by_output.pop(planned.output, None)
-        planned_by_output[planned.output] = planned
+        by_output.pop(planned.output, None)
+        by_output[planned.output] = planned
     log.raise_if_errors()
+    return by_output
 
-    # steps that need the whole new site on disk before it is published (e.g. the search index)
-    staged = site.extensions.collect("staged_output", site, log)
-    current = scanned.result() if out_dir == guessed_out else None
-    writer = OutputWriter(out_dir, staging=bool(staged), current=current)
-    try:
-        signatures: dict[str, str] = {}
-        to_render = []
-        for out, planned in planned_by_output.items():
-            sig = fingerprint(site_sig, planned.deps)
-            signatures[out] = sig
-            entry = previous.get(out)
-            current = writer.current.get(out)
-            if entry and len(entry) == 4 and entry[0] == sig and current is not None and \
-                    current[0] == entry[1] and current[1] == entry[2] and current[2] == entry[3]:
-                writer.keep(out)
-            else:
-                to_render.append(planned)
-        timings["compare"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        problems = _render(to_render, writer, config, ctx.workers, _staged(ctx.progress, "Rendering"),
-                           planner.warm)
-        for problem in problems:
-            log.add(problem)
-        log.raise_if_errors()
-        timings["render"] = time.perf_counter() - t0
+def _previous_manifest(ctx: BuildContext, manifest_file: Path) -> dict[str, list]:
+    """What the last build published: the preview's memory, else the manifest file on disk."""
+    if ctx.state is not None and ctx.state.manifest:
+        return ctx.state.manifest
+    return _load_manifest(manifest_file) if ctx.use_cache else {}
 
-        t0 = time.perf_counter()
-        writer.add(MARKER, json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode())
-        site.extensions.run("on_write", site, writer)  # e.g. when the next rebuild is due (editorial)
-        copies = {c.output: c.source for c in planner.copies}
-        for out in sorted(copies):
-            if out not in writer.expected:  # neither planned nor written above
-                writer.copy(out, copies[out])
-    except BaseException:
-        writer.abort()
-        raise
-    report = writer.commit(*_before_swap(staged))
 
-    manifest = {}
-    for out, sig in signatures.items():
-        st = writer.final_stat(out)
-        if st is not None:
-            manifest[out] = [sig, *st]
-    if state is not None:
-        state.manifest = manifest
-    timings["write"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    site.extensions.run("on_post_build", site, options)  # e.g. content/.slugs.yml (editorial)
-    if use_cache:
-        manifest_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
-                                               separators=(",", ":")).encode("utf-8"))
-    timings["finish"] = time.perf_counter() - t0
-    return BuildResult(site=site, output_dir=out_dir, report=report, warnings=log.warnings,
-                       planned=len(planner.files), rendered=len(to_render),
-                       seconds=time.perf_counter() - ctx.started, timings=timings)
+def _changed(planned_by_output: dict[str, object], site_sig: str, previous: dict[str, list],
+             writer: OutputWriter) -> tuple[list, dict[str, str]]:
+    """(files to render, {output: signature}): a file is kept when its signature and the file on
+    disk (size, mtime, inode) are both what the last build left."""
+    signatures: dict[str, str] = {}
+    to_render = []
+    for out, planned in planned_by_output.items():
+        sig = signatures[out] = fingerprint(site_sig, planned.deps)
+        entry = previous.get(out)
+        on_disk = writer.current.get(out)
+        if entry and len(entry) == 4 and entry[0] == sig and on_disk is not None and \
+                on_disk[0] == entry[1] and on_disk[1] == entry[2] and on_disk[2] == entry[3]:
+            writer.keep(out)
+        else:
+            to_render.append(planned)
+    return to_render, signatures
+
+
+def _add_the_rest(site: Site, planner: Planner, writer: OutputWriter) -> None:
+    """The generator marker, the extensions' files, and the static files and media to copy."""
+    writer.add(MARKER, json.dumps({"generator": "contentkit", "version": __version__}, indent=2).encode())
+    site.extensions.run("on_write", site, writer)  # e.g. when the next rebuild is due (editorial)
+    copies = {c.output: c.source for c in planner.copies}
+    for out in sorted(copies):
+        if out not in writer.expected:  # neither planned nor written above
+            writer.copy(out, copies[out])
 
 
 def _before_swap(staged: list) -> tuple:
