@@ -207,6 +207,16 @@ def declared_language(text: str) -> str:
     return SiteConfig.language
 
 
+def site_language(root: Path) -> str:
+    """The language a site folder declares (see declared_language); the default when its config
+    declares none or cannot be read."""
+    path = find_config_file(Path(root))
+    try:
+        return declared_language(path.read_text(encoding="utf-8-sig")) if path else SiteConfig.language
+    except (OSError, UnicodeDecodeError):
+        return SiteConfig.language
+
+
 def _key_lines(path: Path) -> dict[str, int]:
     """Line of each top-level key, for located messages."""
     out: dict[str, int] = {}

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import format_decimal
 
 from .yaml_safe import SAFE_LOADER
 
@@ -83,6 +84,17 @@ class Catalog:
         if text is None:
             return key
         return str(text).format(**kwargs) if kwargs else str(text)
+
+    def counted(self, key: str, n: int, **kwargs: Any) -> str:
+        """A counted phrase: `<key>_zero` (when the catalog has it) for 0, `<key>_one` for 1,
+        `<key>_other` otherwise; `n` is one of its placeholders."""
+        if n == 0 and f"{key}_zero" in self._flat:
+            return self.t(f"{key}_zero", n=n, **kwargs)
+        return self.t(f"{key}_one" if n == 1 else f"{key}_other", n=n, **kwargs)
+
+    def decimal(self, value: float, places: int) -> str:
+        """A number with `places` decimals as the language writes it (0.52 / 0,52)."""
+        return format_decimal(value, format="0." + "0" * places if places else "0", locale=self.lang)
 
     def section(self, name: str) -> dict:
         """One top-level section as a (nested) dict, e.g. section('report')."""

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from contentkit.commands import main
-from contentkit.commands.terminal import counted, locale_language, terminal_language
+from contentkit.commands.terminal import locale_language, terminal_language
 from contentkit.i18n import catalog
 
 from .conftest import write_site
@@ -104,12 +104,12 @@ def test_check_json_keeps_the_same_codes_in_both_languages(sites):
 
 def test_a_clean_check_says_so_in_words():
     messages = {lang: catalog(lang) for lang in ("fr", "en")}
-    assert counted(messages["fr"], "cli.check.errors", 0) == "aucune erreur"
-    assert counted(messages["fr"], "cli.check.warnings", 1) == "1 avertissement"
-    assert counted(messages["fr"], "cli.check.articles", 3) == "3 articles vérifiés"
-    assert counted(messages["en"], "cli.check.errors", 0) == "no errors"
-    assert counted(messages["en"], "cli.check.errors", 2) == "2 errors"
-    assert counted(messages["en"], "cli.build.removed", 0) == "0 removed"  # no _zero key: the plural form
+    assert messages["fr"].counted("cli.check.errors", 0) == "aucune erreur"
+    assert messages["fr"].counted("cli.check.warnings", 1) == "1 avertissement"
+    assert messages["fr"].counted("cli.check.articles", 3) == "3 articles vérifiés"
+    assert messages["en"].counted("cli.check.errors", 0) == "no errors"
+    assert messages["en"].counted("cli.check.errors", 2) == "2 errors"
+    assert messages["en"].counted("cli.build.removed", 0) == "0 removed"  # no _zero key: the plural form
 
 
 # --- contentkit build ---------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_terminal_language(tmp_path, monkeypatch):
 
 def _terminal_keys():
     """(where, key, counted) for every `"cli...."` literal and help_text("...") call of the terminal code."""
-    paths = sorted((PACKAGE / "commands").glob("*.py")) + sorted((PACKAGE / "check").glob("*.py"))
+    paths = [path for folder in ("commands", "check", "serve") for path in sorted((PACKAGE / folder).glob("*.py"))]
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

@@ -175,6 +175,27 @@ def preview(make_site):
         s.stop()
 
 
+def test_an_english_site_gets_an_english_preview_terminal(make_site):
+    site = serve_site(make_site, n=2)
+    site.config(language="en")
+    reporter = ListReporter()
+    srv = PreviewServer(site.root, port=0, reporter=reporter, workers=1)
+    srv.start()
+    try:
+        sse = SSE(srv.port)
+        assert sse.next()[0] == "hello"
+        # the preview shows drafts: two posts and the draft
+        assert re.search(r"✓ first build: 3 posts \(1 draft or future\), 0 pages in \d+ ms, \d+ files written",
+                         reporter.text()), reporter.text()
+        site.post("2024/post-0", **front(0), body=body(0) + "\nOne more sentence.\n")
+        sse.wait_for("reload")
+        assert re.search(r"content/posts/2024/post-0\.md: rebuilt in \d+ ms, \d+ files? written, 0 removed \(reload\)",
+                         reporter.text()), reporter.text()
+        assert "construction" not in reporter.text()
+    finally:
+        srv.stop()
+
+
 # ------------------------------------------------------------------------------------------------
 # Building, drafts, separate output
 # ------------------------------------------------------------------------------------------------
@@ -187,7 +208,8 @@ def test_preview_builds_drafts_into_a_separate_folder(preview):
     assert status == 200
     assert "Un brouillon en cours" in html and "preview-banner" in html
     assert srv.url in srv.status()["url"]
-    assert re.search(r"first build.*\d+ ms.*\d+ file\(s\) written", reporter.text())
+    # the site is French (the default language): so is the terminal
+    assert re.search(r"première construction : \d+ articles .* en \d+ ms, \d+ fichiers écrits", reporter.text())
     assert f"http://127.0.0.1:{srv.port}/" in (srv.output_dir / "sitemap.xml").read_text()
 
 
@@ -201,7 +223,7 @@ def test_edit_rebuilds_only_what_changed_and_reloads_affected_paths(preview):
     assert data["build"] == srv.generation
     status, html = get(srv.port, "/2024/post-1/")
     assert "Un texte entièrement nouveau." in html
-    assert re.search(r"content/posts/2024/post-1\.md: rebuilt in \d+ ms, \d+ file\(s\) written", reporter.text())
+    assert re.search(r"content/posts/2024/post-1\.md : reconstruit en \d+ ms, \d+ fichiers? écrits?", reporter.text())
 
 
 def test_new_post_appears_and_deleted_post_is_removed(preview):
@@ -331,7 +353,7 @@ def test_content_error_shows_overlay_then_recovers(preview):
     assert name == "reload" and "2024/post-0/index.html" in data["paths"]
     assert "Paragraphe réparé" in get(srv.port, "/2024/post-0/")[1]
     assert not lxml.html.fromstring(get(srv.port, "/2024/post-1/")[1]).xpath('//*[@id="ck-overlay"]')
-    assert "fixed" in reporter.text()
+    assert "✓ corrigé — content/posts/2024/post-0.md" in reporter.text()  # French site: French terminal
 
 
 def test_server_survives_a_template_error(preview):

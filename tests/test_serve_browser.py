@@ -138,7 +138,7 @@ def test_edit_error_fix_cycle_in_a_real_browser(served_site, page):
     expect(page.locator("#ck-overlay")).to_be_hidden(timeout=WAIT_MS)
 
     output = "".join(lines)
-    assert re.search(r"content/posts/2024/alertes\.md: rebuilt in \d+ ms, \d+ file\(s\) written", output), output
+    assert re.search(r"content/posts/2024/alertes\.md : reconstruit en \d+ ms, \d+ fichiers? écrits?", output), output
     assert output.count("alertes.md:") >= 1
 
 

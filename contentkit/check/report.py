@@ -10,7 +10,7 @@ from rich.console import Console
 
 from ..errors import Problem, ProblemLog
 from ..i18n import catalog
-from ..commands.terminal import counted, severity_label
+from ..commands.terminal import severity_label
 
 
 @dataclass
@@ -54,9 +54,9 @@ def print_text(report: CheckReport) -> None:
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = (f"[bold red]{messages.t('cli.check.not_ready')}[/]" if errors
                else f"[green]{messages.t('cli.check.ready')}[/]")
-    external = (counted(messages, "cli.check.external", report.external_checked)
+    external = (messages.counted("cli.check.external", report.external_checked)
                 if report.external_checked else "")
-    console.print(messages.t("cli.check.summary", articles=counted(messages, "cli.check.articles", report.articles),
-                             errors=counted(messages, "cli.check.errors", errors),
-                             warnings=counted(messages, "cli.check.warnings", warnings),
+    console.print(messages.t("cli.check.summary", articles=messages.counted("cli.check.articles", report.articles),
+                             errors=messages.counted("cli.check.errors", errors),
+                             warnings=messages.counted("cli.check.warnings", warnings),
                              verdict=verdict, external=external))

@@ -14,7 +14,7 @@ from rich.console import Console
 from ..analytics.command import AFTER_OUTPUTS, ENRICHERS, TRAFFIC_OPTIONS, run_analysis
 from ..analytics.outputs import Column, print_table, write_outputs
 from ..errors import BuildFailed
-from .terminal import (LocalizedCommand, counted, decimal, help_text, messages_for, print_problems, require_site,
+from .terminal import (LocalizedCommand, help_text, messages_for, print_problems, require_site,
                        root_option)
 
 
@@ -47,10 +47,10 @@ def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, worke
                                          workers=workers)
     except BuildFailed as exc:
         print_problems(exc.problems, messages)
-        err.print(counted(messages, "cli.analyze.failed", len(exc.problems)), style="bold red", markup=False)
+        err.print(messages.counted("cli.analyze.failed", len(exc.problems)), style="bold red", markup=False)
         sys.exit(1)
     if log.warnings:
-        err.print(counted(messages, "cli.analyze.warnings", len(log.warnings)), markup=False)
+        err.print(messages.counted("cli.analyze.warnings", len(log.warnings)), markup=False)
 
     options = {"root": root, "output": output, "drafts": drafts, "no_cache": no_cache,
                "workers": workers, **extension_options}
@@ -70,5 +70,5 @@ def analyze(root: Path, output: Path | None, drafts: bool, no_cache: bool, worke
         out.print(messages.t("cli.analyze.no_articles" if drafts else "cli.analyze.no_articles_drafts"),
                   markup=False)
     out.print(messages.t("cli.analyze.wrote", paths=", ".join(str(p) for p in paths),
-                         seconds=decimal(messages, time.perf_counter() - started, 1)),
+                         seconds=messages.decimal(time.perf_counter() - started, 1)),
               markup=False, highlight=False)

@@ -14,7 +14,7 @@ from ..editorial.schedule import NEXT_PUBLISH, upcoming_changes
 from ..errors import BuildFailed
 from ..model import BuildOptions
 from ..shortcuts import describe as describe_shortcuts
-from .terminal import (LocalizedCommand, console, counted, decimal, exit_now, help_text, messages_for, print_problems,
+from .terminal import (LocalizedCommand, console, exit_now, help_text, messages_for, print_problems,
                        require_site, root_option)
 
 
@@ -42,8 +42,8 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
             progress.close()
         print_problems(exc.problems, messages)
         if exc.warnings and not quiet:
-            console.print(counted(messages, "cli.build.warnings_hidden", len(exc.warnings)), markup=False)
-        failed = messages.t("cli.build.failed", errors=counted(messages, "cli.build.errors", len(exc.problems)))
+            console.print(messages.counted("cli.build.warnings_hidden", len(exc.warnings)), markup=False)
+        failed = messages.t("cli.build.failed", errors=messages.counted("cli.build.errors", len(exc.problems)))
         console.print(failed, style="bold red", markup=False)
         sys.exit(1)
     if progress:
@@ -56,16 +56,16 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         r = result.report
 
         def count(name: str, n: int) -> str:
-            return counted(messages, f"cli.build.{name}", n)
+            return messages.counted(f"cli.build.{name}", n)
         summary = messages.t(
             "cli.build.summary", posts=count("posts", len(site.posts)), pages=count("pages", len(site.pages)),
             authors=count("authors", len(site.authors)), tags=count("tags", len(site.tags.terms)),
             output=result.output_dir, files=count("files", result.planned), written=count("written", len(r.written)),
             unchanged=count("unchanged", r.kept), removed=count("removed", len(r.removed)),
-            seconds=decimal(messages, result.seconds, 2))
+            seconds=messages.decimal(result.seconds, 2))
         console.print(f"[green]{messages.t('cli.build.built')}[/] {summary}")
         if site.hidden:
-            console.print(counted(messages, "cli.build.hidden", len(site.hidden)), markup=False)
+            console.print(messages.counted("cli.build.hidden", len(site.hidden)), markup=False)
         changes = upcoming_changes(site)  # also in <output>/.contentkit/next-publish.json
         if changes:
             console.print(_next_change(messages, site, changes), markup=False, soft_wrap=True)
@@ -83,7 +83,7 @@ def _next_change(messages, site, changes: list[dict]) -> str:
                       utc=first["at_utc"], title=first["title"], file=NEXT_PUBLISH,
                       what=messages.t("cli.build.next.publish" if first["reason"] == "publish"
                                       else "cli.build.next.replay"),
-                      more=counted(messages, "cli.build.next.more", len(changes) - 1))
+                      more=messages.counted("cli.build.next.more", len(changes) - 1))
 
 
 def _progress(quiet: bool, messages):

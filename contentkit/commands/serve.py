@@ -14,7 +14,7 @@ import click
 from ..errors import Problem
 from ..i18n import Catalog
 from ..serve.server import PortInUse, PreviewServer, is_loopback
-from .terminal import (LocalizedCommand, console, counted, help_text, messages_for, print_problems,
+from .terminal import (LocalizedCommand, console, help_text, messages_for, print_problems,
                        require_site, root_option)
 
 
@@ -90,7 +90,7 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
         reporter.info(t("cli.serve.building"))
         server.start()
         reporter.info(t("cli.serve.ready", url=server.url,
-                        folders=counted(messages, "cli.serve.folders", len(server.watcher.watched))))
+                        folders=messages.counted("cli.serve.folders", len(server.watcher.watched))))
         if open_browser:
             webbrowser.open(server.url)
         while not stop.wait(0.5):

@@ -19,7 +19,7 @@ from ..editorial.command import attention_codes, pipeline
 from ..errors import BuildFailed, ContentError, Problem, ProblemLog
 from ..i18n import Catalog
 from ..model import STATUSES, BuildOptions, Site
-from .terminal import LocalizedCommand, counted, help_text, messages_for, print_problems, require_site, root_option
+from .terminal import LocalizedCommand, help_text, messages_for, print_problems, require_site, root_option
 
 
 @click.command(cls=LocalizedCommand, help=help_text("status.command"),
@@ -56,7 +56,7 @@ def status(root: Path, fmt: str, published: int, now_text: str | None) -> None:
         if log.errors:
             print_problems(log.errors, messages)
         if log.warnings:
-            click.echo(counted(messages, "cli.status.warnings", len(log.warnings)), err=True)
+            click.echo(messages.counted("cli.status.warnings", len(log.warnings)), err=True)
     if log.errors:
         sys.exit(1)
 
@@ -101,7 +101,7 @@ def print_tables(site: Site, data: dict, messages: Catalog) -> None:
         key = f"cli.status.kinds.{e['kind']}"
         return e["title"] + f" [{t(key) if key in messages else e['kind']}]"
 
-    summary = " · ".join(counted(messages, f"cli.status.counts.{s}", counts[s]) for s in STATUSES if counts[s])
+    summary = " · ".join(messages.counted(f"cli.status.counts.{s}", counts[s]) for s in STATUSES if counts[s])
     console.print(t("cli.status.title", site=f"[bold]{data['site']}[/]", now=_local(site, now),
                     timezone=data["timezone"]) + f"\n{summary}")
 

@@ -8,7 +8,7 @@ the site's language by the ProblemLog that collected them.
 
 Counts: a counted phrase has two keys, `<name>_one` (n = 1) and `<name>_other`, and may have a
 third, `<name>_zero` (n = 0), where "no errors" / "aucune erreur" reads better than a zero;
-`counted(messages, "cli.check.errors", n)` picks the key.
+`messages.counted("cli.check.errors", n)` picks the key.
 """
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ import sys
 from pathlib import Path
 
 import click
-from babel.numbers import format_decimal
 from rich.console import Console
 
-from ..config import SiteConfig, declared_language, find_config_file
+from ..config import find_config_file, site_language
 from ..errors import Problem
 from ..i18n import DEFAULT_LANGUAGE, Catalog, base_language, catalog
 
@@ -49,11 +48,7 @@ def terminal_language(root: Path | None = None) -> str:
     line by line, so a broken config still gives it; the config default when it declares none) when
     `root` is a site folder, else the user's locale."""
     if root is not None and is_site(root):
-        path = find_config_file(Path(root))
-        try:
-            return declared_language(path.read_text(encoding="utf-8-sig")) if path else SiteConfig.language
-        except (OSError, UnicodeDecodeError):
-            pass
+        return site_language(root)
     return locale_language()
 
 
@@ -72,18 +67,6 @@ def messages_for(root: Path | None = None) -> Catalog:
     return catalog(terminal_language(root))
 
 
-def counted(messages: Catalog, key: str, n: int, **params) -> str:
-    """A counted phrase: `key_zero` (when the catalog has it) for 0, `key_one` for 1, `key_other`."""
-    if n == 0 and f"{key}_zero" in messages:
-        return messages.t(f"{key}_zero", n=n, **params)
-    return messages.t(f"{key}_one" if n == 1 else f"{key}_other", n=n, **params)
-
-
-def decimal(messages: Catalog, value: float, places: int) -> str:
-    """A number with `places` decimals as the language writes it (0.52 / 0,52)."""
-    return format_decimal(value, format="0." + "0" * places if places else "0", locale=messages.lang)
-
-
 def severity_label(messages: Catalog, severity: str) -> str:
     return messages.t(f"cli.severity.{severity}")
 
@@ -97,7 +80,7 @@ def print_problems(problems: list[Problem], messages: Catalog, limit: int | None
         if p.hint:
             console.print(f"    → {p.hint}", markup=False, soft_wrap=True)
     if limit is not None and len(problems) > limit:
-        console.print(counted(messages, "cli.problems.more", len(problems) - limit), markup=False)
+        console.print(messages.counted("cli.problems.more", len(problems) - limit), markup=False)
 
 
 def help_text(key: str) -> str:

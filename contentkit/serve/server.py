@@ -28,7 +28,9 @@ from typing import Callable
 from urllib.parse import unquote
 
 from ..build import BuildState, build_site
+from ..config import site_language
 from ..errors import BuildFailed, Problem
+from ..i18n import catalog
 from ..model import BuildOptions
 from ..render.env import static_dirs, template_dirs, theme_dir
 from . import inject
@@ -205,7 +207,7 @@ class PreviewServer:
         self.builds = 0  # build attempts, successful or not
         self.failed: list[Problem] = []
         self.site = None
-        self.lang = "fr"
+        self.lang = site_language(self.root)  # until a build has read the config
         self._documents: dict[str, object] = {}
         self._panels: dict[tuple[str, str], str] = {}  # (source, fingerprint) -> panel HTML
         self._last_failure_key: tuple | None = None
@@ -310,8 +312,9 @@ class PreviewServer:
                     return
 
     def _describe(self, changed: set[Path] | None) -> str:
+        messages = catalog(self.lang)
         if not changed:
-            return "first build"
+            return messages.t("cli.serve.first_build_label")
         names = []
         for p in sorted(changed):
             try:
@@ -319,7 +322,7 @@ class PreviewServer:
             except ValueError:
                 names.append(str(p))
         text = ", ".join(names[:3])
-        return text + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return messages.counted("cli.serve.and_more", len(names) - 3, names=text) if len(names) > 3 else text
 
     def rebuild(self, changed: set[Path] | None) -> BuildOutcome:
         """One build; then tell the browsers. Never raises for content or template errors."""
@@ -385,33 +388,34 @@ class PreviewServer:
 
     def _report(self, outcome: BuildOutcome, changed: set[Path] | None) -> None:
         what = self._describe(changed)
+        m = catalog(self.lang)
+        ms = f"{outcome.seconds * 1000:.0f}"
         if not outcome.ok:
             key = tuple((p.file, p.line, p.message) for p in outcome.problems)
             if key == self._last_failure_key:
                 return  # the same error again: already on screen
             self._last_failure_key = key
             self.reporter.problems(outcome.problems)
-            self.reporter.warn(f"✗ {what}: build failed with {len(outcome.problems)} error(s) "
-                               f"({outcome.seconds:.2f} s); the browser shows them and the page comes back "
-                               "once fixed")
+            self.reporter.warn(m.t("cli.serve.failed", what=what, seconds=m.decimal(outcome.seconds, 2),
+                                   errors=m.counted("cli.serve.errors", len(outcome.problems))))
             return
         recovered = self._last_failure_key is not None
         self._last_failure_key = None
+        files = {"written": m.counted("cli.serve.written", len(outcome.written)),
+                 "removed": m.counted("cli.serve.removed", len(outcome.removed))}
         if changed is None and self.site is not None:
             site = self.site
             unpublished = sum(1 for a in site.all_documents if a.status != "published" or a.is_future)
-            self.reporter.success(
-                f"✓ first build: {len(site.posts)} posts ({unpublished} draft or future), {len(site.pages)} pages "
-                f"in {outcome.seconds * 1000:.0f} ms, {len(outcome.written)} file(s) written, "
-                f"{len(outcome.removed)} removed")
+            self.reporter.success(m.t("cli.serve.first_build", posts=m.counted("cli.serve.posts", len(site.posts)),
+                                      unpublished=m.counted("cli.serve.unpublished", unpublished),
+                                      pages=m.counted("cli.serve.pages", len(site.pages)), ms=ms, **files))
             return
-        action = {"reload": "reload", "css": "stylesheet swap", "ok": "nothing to reload"}[outcome.event]
-        self.reporter.success(
-            f"{'✓ fixed — ' if recovered else '✓ '}{what}: rebuilt in {outcome.seconds * 1000:.0f} ms, "
-            f"{len(outcome.written)} file(s) written, {len(outcome.removed)} removed ({action})")
+        self.reporter.success(m.t("cli.serve.fixed" if recovered else "cli.serve.rebuilt", what=what, ms=ms,
+                                  action=m.t(f"cli.serve.action.{outcome.event}"), **files))
         if self.verbose and outcome.timings:
             stages = ", ".join(f"{k} {v * 1000:.0f}" for k, v in outcome.timings.items())
-            self.reporter.info(f"    stages (ms): {stages}; {outcome.rendered} page(s) rendered")
+            self.reporter.info(m.t("cli.serve.stages", stages=stages,
+                                   rendered=m.counted("cli.serve.rendered", outcome.rendered)))
 
     # Browsers --------------------------------------------------------------------------------
     def _broadcast(self, event: str, data: dict) -> None:
