@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .slugs import slugify
 
 from .config import SiteConfig
+from .content.liquid import problems as liquid_problems
 from .content.markdown import render_markdown
 from .content.typography import typeset
 from .content.reader import SourceDocument
@@ -361,8 +362,10 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
         except ContentError as exc:
             log.add(exc.problem)
             continue
-        if doc.template_tags:
-            log.warning(rel, "template-tags-foreign", line=doc.body_line, count=doc.template_tags)
+        if doc.rendered.template_tags:  # those left literal and not listed below (content/liquid.py)
+            log.warning(rel, "template-tags-foreign", line=doc.body_line, count=doc.rendered.template_tags)
+        for problem in liquid_problems(rel, doc.body_line, doc.rendered.liquid):
+            log.add(problem)
         articles.append(article)
 
     built = [a for a in articles if asm.is_built(a)]

@@ -15,13 +15,16 @@ from markdown.inlinepatterns import HTML_RE as _HTML_PATTERN
 from ..deferred import deferrable
 from ..slugs import slugify
 
+from .liquid import JekyllExtension
 from .typography import TypographyExtension, typeset
 from ..i18n import catalog
 from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_class,  # the shortcuts
                             remember_lexer_classes, skip_idle_passes)
 
 MORE_MARKER = "<!-- more -->"
-ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-2"  # ck-md-2: typeset TOC labels, raw <kbd>/<code>... and URLs left alone
+# ck-md-2: typeset TOC labels, raw <kbd>/<code>... and URLs left alone; ck-md-3: Liquid/kramdown read
+# (liquid.py), fenced code in list items and raw HTML in block quotes
+ENGINE_VERSION = f"markdown-{markdown.__version__}/ck-md-3"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _HTML_TAG = re.compile(_HTML_PATTERN, re.S)  # what toc.strip_tags removes
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -69,12 +72,16 @@ class RenderedMarkdown:
     first_paragraph_html: str
     toc_html: str
     toc: list  # nested tokens: {level, id, name, children}
+    # What the source held of Jekyll's syntax (liquid.py): ((kind, body line, count, detail), ...),
+    # and how many {{ }} / {% %} tags of another generator are left as literal text.
+    liquid: tuple = ()
+    template_tags: int = 0
 
 
 def _extensions(lang: str) -> tuple[list, dict]:
     toc = TypesetTocExtension(slugify=heading_id, permalink="#", permalink_class="heading-anchor",
                               permalink_title=catalog(lang).t("content.heading_link"), toc_depth="2-3")
-    exts = ["extra", "admonition", "sane_lists", "codehilite", toc, TypographyExtension(lang=lang)]
+    exts = ["extra", "admonition", "sane_lists", "codehilite", toc, JekyllExtension(), TypographyExtension(lang=lang)]
     configs = {
         "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": formatter_class()},
         "footnotes": {"BACKLINK_TITLE": catalog(lang).t("content.footnote_backlink")},
@@ -130,8 +137,10 @@ def render_markdown(body: str, lang: str) -> RenderedMarkdown:
     excerpt = html.split(MORE_MARKER, 1)[0].strip() if MORE_MARKER in html else None
     m = _FIRST_PARAGRAPH.search(html)
     first = m.group(0) if m else ""
+    liquid = tuple((kind, *found) for kind, found in md.ck_liquid.items())
     return RenderedMarkdown(html=html, excerpt_html=excerpt, first_paragraph_html=first,
-                            toc_html=getattr(md, "toc", ""), toc=list(getattr(md, "toc_tokens", [])))
+                            toc_html=getattr(md, "toc", ""), toc=list(getattr(md, "toc_tokens", [])),
+                            liquid=liquid, template_tags=md.ck_foreign_tags)
 
 
 # A summary that is one line of plain prose (no Markdown or HTML syntax can start in it) becomes one
