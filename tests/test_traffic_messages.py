@@ -63,6 +63,18 @@ def test_analyze_prints_an_unreadable_export_in_the_site_language(analyzed):
     assert WORDING[other]["unknown"] not in stdout
 
 
+VERDICT = {"fr": ("Norme de longueur :", "Trafic : 1 fichier,", "1 fichier non importé"),
+           "en": ("Length norm:", "Traffic: 1 file,", "1 file not imported")}
+
+
+def test_the_terminal_verdict_is_plain_words_of_the_site_language(analyzed):
+    lang, stdout, _ = analyzed
+    for phrase in VERDICT[lang]:
+        assert phrase in stdout
+    for code in ("insufficient_data", "longer_better", "no_clear_difference", "file(s)", "fichier(s)"):
+        assert code not in stdout  # machine codes and (s) plurals stay out of what people read
+
+
 def test_the_report_lists_import_problems_in_the_site_language(analyzed):
     lang, _, items = analyzed
     assert any("unknown.csv" in i and WORDING[lang]["unknown"] in i for i in items), items

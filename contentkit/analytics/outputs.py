@@ -377,7 +377,7 @@ def _print_site_figures(report: AnalysisReport, console, lang: str, w) -> None:
                         if v["spearman_words"] is not None)
         if per:
             console.print(w("by_component", list=per), markup=False)
-        bands = "; ".join(w("band", words=b["words"], min=b["depth_min"], max=b["depth_max"],
+        bands = w("separator").join(w("band", words=b["words"], min=b["depth_min"], max=b["depth_max"],
                             median=num(b["depth_median"]), n=b["articles"])
                           for b in d.get("by_length", []))
         if bands:

@@ -31,7 +31,7 @@ from contentkit.analytics.history import diff_in_diff, find_expansions
 from contentkit.analytics.linkmap import link_map
 from contentkit.analytics.merge import (ArticleKey, MergeResult, VIEW_SOURCES, load_exports,
                                         merge_traffic)
-from contentkit.analytics.outputs import Column
+from contentkit.analytics.outputs import Column, shorten
 from contentkit.analytics.report import write_report
 from contentkit.analytics.stats import (FIRST_DAYS, MIN_DAYS_LIVE, MIN_ELIGIBLE, StatsRecord,
                                         bucket_edges_label, length_norm)
@@ -503,34 +503,34 @@ def after_outputs(report: AnalysisReport, site: Site, options: dict[str, Any], o
 
 
 def print_verdict(state: TrafficState, console) -> None:
+    """The length-norm verdict in plain words of the site's language, then where the data came from."""
     ln = state["length_norm"]
     q = state["quality"]
     t = catalog(state["lang"])
     style = {"longer_better": "green", "shorter_better": "green",
              "no_clear_difference": "yellow", "insufficient_data": "yellow"}[ln["verdict"]]
     console.print()
-    console.print(f"[bold {style}]{t.t('analysis.traffic.length_norm')}: "
-                  f"{ln['verdict']}[/] — " + ln["text"]["headline"], highlight=False)
+    console.print(f"[bold {style}]{t.t('analysis.traffic.length_norm')}[/] " + ln["text"]["headline"],
+                  highlight=False)
     for line in ln["text"]["details"]:
         console.print("  " + line, markup=False, highlight=False)
     out = ln.get("outcome") or {}
     if out.get("window"):
-        console.print(f"  {t.t('analysis.traffic.window')}: {out['window'][0]} → {out['window'][1]} "
-                      f"({out.get('source')}); {ln['n']} / {ln['n_articles']} "
-                      f"{t.t('analysis.traffic.eligible')}", markup=False)
-    n_files = len(q["files"])
-    console.print("  " + t.t("analysis.traffic.summary", files=n_files,
-                             matched=q["articles_matched"],
-                             without=len(q["articles_without_traffic"]),
-                             unmatched=q["unmatched_count"])
-                  + (t.t("analysis.traffic.unreadable", n=len(q["import_errors"]))
-                     if q["import_errors"] else ""), markup=False)
+        console.print(t.t("analysis.traffic.window", start=out["window"][0], end=out["window"][1],
+                          source=out.get("source"), n=ln["n"], total=ln["n_articles"]), markup=False)
+    unreadable = t.counted("analysis.traffic.unreadable", len(q["import_errors"])) if q["import_errors"] else ""
+    console.print(t.t("analysis.traffic.summary", files=t.counted("analysis.traffic.files", len(q["files"])),
+                      matched=t.counted("analysis.traffic.articles", q["articles_matched"]),
+                      without=len(q["articles_without_traffic"]),
+                      unmatched=t.counted("analysis.traffic.unmatched", q["unmatched_count"]),
+                      unreadable=unreadable), markup=False)
     for err in q["import_errors"][:5]:
         console.print(f"  ! {err['file']}{':' + str(err['line']) if err['line'] else ''}: "
                       f"{err['message']}", markup=False, highlight=False)
     top = sorted((r for r in state["records"] if r.kpis.get("views_per_day") is not None),
                  key=lambda r: -r.kpis["views_per_day"])[:3]
     if top:
-        console.print("  " + t.t("analysis.traffic.most_viewed")
-                      + "; ".join(f"{r.title[:50]} ({r.kpis['views_per_day']:.1f})" for r in top),
+        items = [t.t("analysis.traffic.most_viewed_item", title=shorten(r.title, 50),
+                     views=t.decimal(r.kpis["views_per_day"], 1)) for r in top]
+        console.print(t.t("analysis.traffic.most_viewed", list=t.t("analysis.terminal.separator").join(items)),
                       markup=False, highlight=False)
