@@ -183,7 +183,8 @@ class JekyllPreprocessor(Preprocessor):
         while i < len(lines):
             m = _FENCE.match(lines[i])
             depth = _list_depth(out, len(m.group("indent"))) if m else 0
-            if not depth:
+            top = m and not depth and len(m.group("indent")) <= 3 and (not out or not out[-1].strip())
+            if not depth and not top:
                 out.append(lines[i])
                 i += 1
                 continue
@@ -194,6 +195,10 @@ class JekyllPreprocessor(Preprocessor):
                 end = len(lines)
             block = [line[len(indent):] if line.startswith(indent) else line.lstrip(" ") for line in lines[i:end]]
             block.append(fence)
+            if top:  # a fence indented by 1-3 spaces at the top level: the stock pass reads it at column 0
+                out.extend(block)
+                i = end + 1
+                continue
             read = [line for line in fenced.run(block) if line.strip()]
             if out and out[-1].strip():
                 out.append("")
