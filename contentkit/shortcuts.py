@@ -15,6 +15,9 @@ import os
 import platform
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import Callable
+
+from .i18n import Catalog
 
 SWITCH = "CONTENTKIT_NO_SHORTCUTS"
 
@@ -40,6 +43,7 @@ class Shortcut:
 
 
 _REGISTRY: dict[str, Shortcut] = {}
+_PROBES: list[Callable[[], object]] = []
 
 
 def enabled() -> bool:
@@ -52,7 +56,7 @@ def register(name: str, *, module: str, replaces: str, library: str, supported: 
     """Record what probing shortcut `name` found; returns whether to use it (False when the
     switch is off, whatever the probe found)."""
     if active and not enabled():
-        active, reason = False, f"{SWITCH} is set"
+        active, reason = False, SWITCH
     _REGISTRY[name] = Shortcut(name, module, replaces, library, supported, active, reason)
     return active
 
@@ -61,11 +65,24 @@ def registered() -> list[Shortcut]:
     return [_REGISTRY[name] for name in sorted(_REGISTRY)]
 
 
-def describe() -> list[str]:
-    """One line per shortcut probed in this process: active, or fell back and why."""
+def add_probe(probe: Callable[[], object]) -> None:
+    """A function that sets up (so probes) shortcuts normally probed on first use, maybe in a
+    worker process only: `describe` runs it, so `--verbose` lists every shortcut."""
+    _PROBES.append(probe)
+
+
+def probe_all() -> None:
+    while _PROBES:
+        _PROBES.pop()()
+
+
+def describe(messages: Catalog) -> list[str]:
+    """One line per shortcut: active, or fell back and why (every probe run first)."""
+    probe_all()
     lines = []
     for s in registered():
-        state = "active" if s.active else f"fell back ({s.reason or 'unsupported'})"
-        lines.append(f"{s.name}: {state} — {s.replaces} [{s.library} {s.installed}, supported {s.supported}]"
-                     f" in {s.module}")
+        state = (messages.t("cli.shortcuts.active") if s.active else
+                 messages.t("cli.shortcuts.fell_back", reason=s.reason or messages.t("cli.shortcuts.unsupported")))
+        lines.append(messages.t("cli.shortcuts.line", name=s.name, state=state, replaces=s.replaces,
+                                library=s.library, installed=s.installed, supported=s.supported, module=s.module))
     return lines

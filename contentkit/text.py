@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from .shortcuts import register as register_shortcut
+from .shortcuts import add_probe, register as register_shortcut
 
 __all__ = ["ProseBlock", "prose_blocks", "tokenize_words", "count_words", "count_prose_words_fast",
            "split_sentences", "reading_time_minutes", "lang_root"]
@@ -351,6 +351,9 @@ def _register_word_class_errors() -> None:
         codecs.register_error(_WORD_CLASS_ERRORS, _word_class_errors)
         _word_classes_of_latin1 = _codec_word_classes
     _word_class_errors_registered = True
+
+
+add_probe(_register_word_class_errors)  # probed on first use, often in workers only
 
 
 class _NonLatin1Repr(dict):

@@ -70,7 +70,7 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         if changes:
             console.print(_next_change(messages, site, changes), markup=False, soft_wrap=True)
         if verbose:  # which speed shortcuts this process used, or fell back from (shortcuts.py)
-            for line in describe_shortcuts():
+            for line in describe_shortcuts(messages):
                 console.print(messages.t("cli.build.shortcut", line=line), markup=False, soft_wrap=True)
     exit_now(0)
 

@@ -14,6 +14,7 @@ from markdown.inlinepatterns import HTML_RE as _HTML_PATTERN
 
 from ..deferred import deferrable
 from ..slugs import slugify
+from ..shortcuts import add_probe
 
 from .liquid import JekyllExtension
 from .typography import TypographyExtension, typeset
@@ -125,6 +126,9 @@ def new_engine(lang: str, shortcuts: bool = True) -> markdown.Markdown:
     return md
 
 
+
+
+add_probe(lambda: _instance("fr"))  # the Markdown shortcuts are probed when an engine is made
 
 
 def render_markdown(body: str, lang: str) -> RenderedMarkdown:
