@@ -19,8 +19,9 @@ from .config import SiteConfig
 from .content.liquid import problems as liquid_problems
 from .content.markdown import render_markdown
 from .content.typography import typeset
-from .content.reader import SourceDocument
-from .text import reading_time_minutes
+from .content.frontmatter import without_control_characters
+from .content.reader import LANGUAGE_KEYS, SourceDocument
+from .text import lang_root, reading_time_minutes
 from .dates import DateError, filename_date, parse_date
 from .deferred import raw
 from .errors import ContentError, ProblemLog
@@ -32,10 +33,19 @@ KNOWN_KEYS = {
     "title", "date", "updated", "lastmod", "modified", "author", "authors", "tags", "category",
     "categories", "summary", "description", "excerpt", "slug", "draft", "lang", "image", "image_alt",
     "canonical_url", "canonical", "aliases", "redirect_from", "series", "series_part", "status",
-    "reviewers", "approved_by", "interviewees", "event", "permalink", "layout", "pillar",
+    "reviewers", "approved_by", "interviewees", "event", "permalink", "layout", "pillar", *LANGUAGE_KEYS,
 }
 PROFILE_HOSTS = {"twitter": "https://twitter.com/", "github": "https://github.com/",
                  "linkedin": "https://www.linkedin.com/in/"}
+LINK_KEYS = ("website", "twitter", "github", "linkedin", "mastodon")
+# An author written in front matter as a mapping (Jekyll themes, jekyll-import's WordPress
+# `author: {login, email, display_name}`, Hugo's `author: {name, email}`): the keys that name the
+# person, that may be the id of a profile, and the other spellings of a profile's keys.
+PERSON_NAME_KEYS = ("name", "display_name", "displayname", "full_name", "fullname")
+PERSON_ID_KEYS = ("id", "login", "username", "slug", "handle")
+PERSON_KEY_ALIASES = {"url": "website", "uri": "website", "site": "website", "homepage": "website",
+                      "web": "website", "image": "photo", "picture": "photo", "avatar": "photo",
+                      "description": "bio", "about": "bio", "x": "twitter", "title": "job_title"}
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -62,6 +72,10 @@ class Assembler:
     # People -------------------------------------------------------------------------------
     def load_authors(self, files: dict[str, tuple[dict, str, dict]]) -> None:
         for author_id, (data, rel, lines) in files.items():
+            data, changed = without_control_characters(data)  # a YAML escape: feeds refuse them
+            if changed:
+                key = next((k for k, v in data.items() if without_control_characters(v)[1]), None)
+                self.log.warning(rel, "control-character-escaped", line=lines.get(str(key)), field=key)
             name = str(data.get("name") or "").strip()
             if not name:
                 self.log.warning(rel, "author-no-name", line=1)
@@ -71,48 +85,60 @@ class Assembler:
                 self.log.warning(rel, "author-role-unknown", line=lines.get("role"), role=role,
                                  roles=", ".join(AUTHOR_ROLES))
                 role = "staff"
-            links = data.get("links") or {}
-            if isinstance(links, list):  # [{name: x, url: y}] or [url, ...]
-                links = {str(i.get("name", i.get("url"))) if isinstance(i, dict) else str(i):
-                         str(i.get("url")) if isinstance(i, dict) else str(i) for i in links}
-            for key in ("website", "twitter", "github", "linkedin", "mastodon"):
-                if data.get(key) and key not in links:
-                    value = str(data[key]).lstrip("@")
-                    if key in PROFILE_HOSTS and not value.startswith(("http://", "https://")):
-                        value = PROFILE_HOSTS[key] + value  # a bare handle, as migrated profiles have
-                    links[key] = value
-            expertise = data.get("expertise") or []
-            if isinstance(expertise, str):
-                expertise = [e.strip() for e in expertise.split(",") if e.strip()]
-            bio = data.get("bio") or ""
-            localized = data.get(self.config.language.split("-")[0])
-            if not bio and isinstance(localized, dict) and isinstance(localized.get("bio"), dict):
-                # Migrated profiles (e.g. Phenomic/Gatsby JSON) keep one bio per language.
-                bio = localized["bio"].get("long") or ""
-                data = {**data, "job_title": data.get("job_title") or localized["bio"].get("short") or ""}
-            if isinstance(bio, list):
-                bio = "\n\n".join(str(b) for b in bio)
-            bio = str(bio)
-            known = {"name", "role", "job_title", "title", "company", "bio", "photo", "avatar",
-                     "expertise", "links", "email", "hide_from_team", "website", "twitter", "github",
-                     "linkedin", "mastodon", "fr", "en"}
-            author = Author(
-                id=author_id, name=name, role=role,
-                job_title=str(data.get("job_title") or data.get("title") or ""),
-                company=str(data.get("company") or ""), bio=bio,
-                bio_html=render_markdown(bio, self.config.language).html if bio else "",
-                photo=str(data.get("photo") or data.get("avatar") or ""),
-                expertise=[str(e) for e in expertise], links={str(k): str(v) for k, v in links.items()},
-                email=str(data.get("email") or ""),
-                hide_from_team=bool(data.get("hide_from_team", role != "staff")),
-                source=rel, params={k: v for k, v in data.items() if k not in known},
-                url=f"{self.root}authors/{author_id}/")
+            author = self._profile(author_id, name, role, data, rel)
             author.fingerprint = fingerprint(sorted(data.items(), key=str))
             self.authors[author_id] = author
         self._by_name = {a.name.casefold(): a for a in self.authors.values()}
+        self._by_email = {a.email.casefold(): a for a in self.authors.values() if a.email}
+
+    def _profile(self, author_id: str, name: str, role: str, data: dict, rel: str | None,
+                 generated: bool = False) -> Author:
+        """An Author from a profile's keys (a file of content/authors/, or a mapping in front matter)."""
+        links = data.get("links") or {}
+        if isinstance(links, list):  # [{name: x, url: y}] or [url, ...]
+            links = {str(i.get("name", i.get("url"))) if isinstance(i, dict) else str(i):
+                     str(i.get("url")) if isinstance(i, dict) else str(i) for i in links}
+        if not isinstance(links, dict):
+            links = {}
+        for key in LINK_KEYS:
+            if data.get(key) and key not in links:
+                value = str(data[key]).lstrip("@")
+                if key in PROFILE_HOSTS and not value.startswith(("http://", "https://")):
+                    value = PROFILE_HOSTS[key] + value  # a bare handle, as migrated profiles have
+                links[key] = value
+        expertise = data.get("expertise") or []
+        if isinstance(expertise, str):
+            expertise = [e.strip() for e in expertise.split(",") if e.strip()]
+        bio = data.get("bio") or ""
+        localized = data.get(self.config.language.split("-")[0])
+        if not bio and isinstance(localized, dict) and isinstance(localized.get("bio"), dict):
+            # Migrated profiles (e.g. Phenomic/Gatsby JSON) keep one bio per language.
+            bio = localized["bio"].get("long") or ""
+            data = {**data, "job_title": data.get("job_title") or localized["bio"].get("short") or ""}
+        if isinstance(bio, list):
+            bio = "\n\n".join(str(b) for b in bio)
+        bio = str(bio)
+        known = {"name", "role", "job_title", "title", "company", "bio", "photo", "avatar",
+                 "expertise", "links", "email", "hide_from_team", "website", "twitter", "github",
+                 "linkedin", "mastodon", "fr", "en"}
+        return Author(
+            id=author_id, name=name, role=role,
+            job_title=str(data.get("job_title") or data.get("title") or ""),
+            company=str(data.get("company") or ""), bio=bio,
+            bio_html=render_markdown(bio, self.config.language).html if bio else "",
+            photo=str(data.get("photo") or data.get("avatar") or ""),
+            expertise=[str(e) for e in expertise], links={str(k): str(v) for k, v in links.items()},
+            # An address written in a post's front matter is for matching a profile only: never shown.
+            email="" if generated else str(data.get("email") or ""),
+            hide_from_team=bool(data.get("hide_from_team", role != "staff")), generated=generated,
+            source=rel, params={k: v for k, v in data.items() if k not in known},
+            url=f"{self.root}authors/{author_id}/")
 
     def resolve_person(self, value, rel: str, line: int | None, role: str = "staff") -> Author | None:
-        """An author id, a slug of an id, or a plain name. Unknown names get a generated profile."""
+        """An author id, a slug of an id, a plain name, or a mapping (`{name: ..., twitter: ...}`).
+        Unknown names get a generated profile."""
+        if isinstance(value, dict):
+            return self._person_of_mapping(value, rel, line, role)
         text = str(value).strip()
         if not text:
             return None
@@ -131,14 +157,50 @@ class Assembler:
         self.log.warning(rel, "author-profile-missing", line=line, name=text, author_id=author.id)
         return author
 
+    def _person_of_mapping(self, value: dict, rel: str, line: int | None, role: str) -> Author | None:
+        """`author: {name: Team Burton, avatar: null, twitter: x}`: the profile it names (by id,
+        name or e-mail), else a generated profile with what the mapping gives."""
+        data = {str(k).strip().lower(): v for k, v in value.items() if v not in (None, "", [], {})}
+        ident = next((str(data[k]).strip() for k in PERSON_ID_KEYS if isinstance(data.get(k), (str, int))), "")
+        name = next((" ".join(str(data[k]).split()) for k in PERSON_NAME_KEYS
+                     if isinstance(data.get(k), (str, int)) and str(data[k]).strip()), "")
+        if not name and (data.get("first_name") or data.get("last_name")):
+            name = " ".join(str(data.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
+        email = str(data.get("email") or "").strip().casefold()
+        for key in (ident, slugify(ident) if ident else ""):
+            if key and key in self.authors:
+                return self.authors[key]
+        if email and email in self._by_email:
+            return self._by_email[email]
+        if not name:
+            if ident:  # a login with no profile: the login is the only name there is
+                return self.resolve_person(ident, rel, line, role)
+            self.log.warning(rel, "author-mapping-no-name", line=line)
+            return None
+        known = self.authors.get(slugify(name)) or self._by_name.get(name.casefold())
+        if known is not None:
+            return known
+        fields = {PERSON_KEY_ALIASES.get(k, k): v for k, v in data.items() if k not in PERSON_NAME_KEYS}
+        fields = {k: v for k, v in fields.items() if k in LINK_KEYS or k in ("photo", "bio", "job_title", "company")}
+        slug = slugify(name) or "auteur"
+        author = self._profile(slug, name, role, fields, None, generated=True)
+        author.hide_from_team = role != "staff"
+        author.fingerprint = fingerprint("generated", name, role, sorted(fields.items(), key=str))
+        self.authors[author.id] = author
+        self._by_name[name.casefold()] = author
+        self.log.warning(rel, "author-profile-missing", line=line, name=name, author_id=author.id)
+        return author
+
     # Articles -----------------------------------------------------------------------------
     def resolve(self, doc: SourceDocument, key: str, rel_path: str) -> Article:
         meta, rel, lines = doc.meta, doc.rel, doc.key_lines
         title = meta.get("title")
-        if title is None or not str(title).strip():
-            raise ContentError(rel, "title-missing", line=lines.get("title") or 2)
+        if "title" not in meta:
+            raise ContentError(rel, "title-missing", line=2)
+        if title is None or not str(title).strip():  # `title: ""`, or `title:` with nothing after it
+            raise ContentError(rel, "title-empty", line=lines.get("title") or 2)
         raw_title = " ".join(str(title).split())
-        title = typeset(raw_title, doc.lang)  # shown typeset; the slug comes from the raw title
+        title = typeset(raw_title, lang_root(doc.lang))  # shown typeset; the slug comes from the raw title
         # Plain string operations: a Path per document costs more than the rest of this check.
         folder, name = posixpath.split(rel_path)
         is_bundle = name == "index.md" and doc.kind == "post"
@@ -357,6 +419,8 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     articles: list[Article] = []
     for rel in sorted(documents):
         doc, key = documents[rel]
+        for problem in doc.problems:  # found when reading (control characters, languages)
+            log.add(problem)
         try:
             article = asm.resolve(doc, key, rel)
         except ContentError as exc:

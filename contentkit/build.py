@@ -405,6 +405,8 @@ _JOB: tuple | None = None  # (to_render, writer, config), set in the parent just
 def _render_one(planned, writer: OutputWriter, config: SiteConfig):
     try:
         data = planned.render()
+    except ContentError as exc:  # located by the renderer itself (a feed names the article's file)
+        return None, exc.problem
     except Exception as exc:  # a template error, located
         return None, template_error(exc, config).problem
     return writer.prepare(planned.output, data), None

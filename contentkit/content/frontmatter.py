@@ -14,6 +14,10 @@ from ..yaml_safe import SAFE_LOADER
 from ..errors import ContentError
 
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+# What XML 1.0 refuses (and so lxml, feedgen and every feed and sitemap): the C0 control characters
+# but tab, LF and CR, U+FFFE/U+FFFF and lone surrogates (a YAML escape such as "\ud800" makes one).
+# They come in with a copy-paste (a vertical tab from Word, a NUL from a PDF) and are invisible.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass
@@ -37,6 +41,31 @@ def decode_source(data: bytes, rel: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(rel, "file-not-utf8", line=line, byte=f"{data[exc.start]:02x}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def control_characters(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, "U+000B") of each character of `text` that XML refuses (1-based)."""
+    found = []
+    for m in NOT_XML.finditer(text):
+        start = m.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        found.append((text.count("\n", 0, start) + 1, start - line_start + 1, f"U+{ord(m[0]):04X}"))
+    return found
+
+
+def without_control_characters(value):
+    """`value` (a front matter value: text, list, mapping) without the characters XML refuses,
+    and whether there were some (YAML escapes such as "\x0b" make them after parsing)."""
+    if isinstance(value, str):
+        cleaned = NOT_XML.sub("", value)
+        return cleaned, len(cleaned) != len(value)
+    if isinstance(value, list):
+        pairs = [without_control_characters(v) for v in value]
+        return [v for v, _ in pairs], any(f for _, f in pairs)
+    if isinstance(value, dict):
+        pairs = {k: without_control_characters(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(f for _, f in pairs.values())
+    return value, False
 
 
 def yaml_mistake(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> int | None:

@@ -6,15 +6,14 @@ inside entry content is made absolute, because feed readers have no base URL to 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from feedgen.feed import FeedGenerator
 
+from ..errors import ContentError
 from ..urls import rooted_links
 from ..model import Article, Site
 
-_EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # What follows ` src=` or ` href=`: a rooted URL ("/img.png", not "//host/"), or one relative to the
 # article ("#section", "?q="). The patterns start with the `="` (a literal the regex engine finds
 # fast); the attribute name and the whitespace before it are checked by _after_attribute. Same
@@ -66,7 +65,25 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
                fmt: str, description: str = "", content_memo: dict | None = None,
                link_params: dict | None = None) -> bytes:
     """`link_params`: query parameters added to entry links (the editorial extension's UTM, through
-    Planner.feed_link_params), none by default."""
+    Planner.feed_link_params), none by default.
+
+    Raises a ContentError naming the article's source file when lxml (under feedgen) refuses what an
+    entry holds (a character XML does not allow...): never an error without the file that caused it."""
+    items = articles[: site.config.feed_items]
+    try:
+        return _feed(site, items, title, page_url, feed_path, fmt, description, content_memo, link_params)
+    except (ValueError, TypeError) as exc:
+        for a in items:  # which article? Each one alone, in a feed of its own (only on this rare path)
+            try:
+                _feed(site, [a], title, page_url, feed_path, fmt, description, None, link_params)
+            except (ValueError, TypeError) as alone:
+                raise ContentError(a.source, "feed-entry-invalid", line=a.key_lines.get("title"),
+                                   feed=feed_path, error=alone) from None
+        raise ContentError("contentkit.yml", "feed-entry-invalid", feed=feed_path, error=exc) from None
+
+
+def _feed(site: Site, items: list[Article], title: str, page_url: str, feed_path: str, fmt: str,
+          description: str, content_memo: dict | None, link_params: dict | None) -> bytes:
     cfg = site.config
     fg = FeedGenerator()
     if fmt == "rss":
@@ -82,10 +99,9 @@ def build_feed(site: Site, articles: list[Article], *, title: str, page_url: str
     fg.link(href=page_abs, rel="alternate")
     fg.language(cfg.language)
     fg.generator("contentkit")
-    items = articles[: cfg.feed_items]
-    # An empty feed (an author with no post yet) gets a fixed date, not feedgen's "now": the same
-    # site must give the same bytes at every build.
-    fg.updated(max((a.updated or a.date) for a in items) if items else _EMPTY_FEED_DATE)
+    # Empty feeds are not planned (Planner.feed) but the site's own, before its first post: that one
+    # carries the build's date (WordPress's lastBuildDate of a blog with no post), not 1970-01-01.
+    fg.updated(max((a.updated or a.date) for a in items) if items else site.now)
     params = link_params or {}
     for a in reversed(items):  # feedgen prepends entries; reversed keeps newest first
         entry = fg.add_entry()

@@ -147,7 +147,17 @@ class Planner:
         """Whether the terms of a taxonomy have their own feeds (years never do)."""
         return kind != "year" and self.cfg.builds("term_feed")
 
+    def has_feed(self, page_url: str, articles: list[Article]) -> bool:
+        """An empty feed (an interviewee's, a profile with no post yet) is neither written nor
+        advertised, as Hugo writes a feed only for a list that has pages (its terms exist only
+        with pages): a feed reader would otherwise show a subscription dated 1970 that says
+        nothing for months. The site's own feed is always written, from before the first post
+        (as WordPress's is), so its address never 404s."""
+        return bool(articles) or page_url == self.root
+
     def feed(self, articles: list[Article], title: str, page_url: str, description: str = "") -> None:
+        if not self.has_feed(page_url, articles):
+            return
         items = articles[: self.cfg.feed_items]
         for fmt in ("atom", "rss"):
             if not self.cfg.builds(fmt):
@@ -168,7 +178,12 @@ class Planner:
         if term is not None and not self.cfg.paginate_terms:
             per = max(1, len(articles))
         own = term is None or self.term_has_feeds(term.kind)  # the home's feeds are the site's
-        feeds = self.feeds_for(base_url if own else self.root)
+        if own and not self.has_feed(base_url, articles):
+            # An empty term (an interviewee's page) has no feed of its own, and <head> names its
+            # feeds after the page ("Amélie Chen (ATOM)"): the site's would be mislabelled there.
+            own, feeds = False, []
+        else:
+            feeds = self.feeds_for(base_url if own else self.root)
         pages = max(1, math.ceil(len(articles) / per))
         for n in range(1, pages + 1):
             url = base_url if n == 1 else f"{base_url}page/{n}/"
