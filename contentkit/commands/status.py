@@ -81,84 +81,106 @@ def _people(names: list[str], site: Site) -> str:
 
 
 def print_tables(site: Site, data: dict, messages: Catalog) -> None:
-    console = Console(highlight=False)
-    t = messages.t
-    now = site.now or datetime.now(timezone.utc)
-    counts = data["counts"]
-    documents = {a.source: a for a in site.every_document}
+    """The editorial pipeline as the author reads it: counts, then one table per stage."""
+    tables = StatusTables(site, data, messages)
+    for part in (tables.header, tables.in_progress, tables.going_live, tables.events,
+                 tables.recently_published, tables.next_change):
+        part()
 
-    def status(value: str) -> str:
+
+class StatusTables:
+    """The parts of `contentkit status`'s screen, each from the status data (`--format json`)."""
+
+    def __init__(self, site: Site, data: dict, messages: Catalog) -> None:
+        self.site, self.data, self.messages, self.t = site, data, messages, messages.t
+        self.console = Console(highlight=False)
+        self.now = site.now or datetime.now(timezone.utc)
+        self.documents = {a.source: a for a in site.every_document}
+
+    # cells ---------------------------------------------------------------------------------------
+    def status(self, value: str) -> str:
         key = f"cli.status.statuses.{value}"
-        return t(key) if key in messages else value
+        return self.t(key) if key in self.messages else value
 
-    def columns(table: Table, *names: str) -> None:
+    def table(self, title: str, *names: str) -> Table:
+        table = Table(title=self.t(f"cli.status.tables.{title}"), title_justify="left", expand=False)
         for name in names:
-            table.add_column(t(f"cli.status.columns.{name}") if name else "", overflow="fold")
+            table.add_column(self.t(f"cli.status.columns.{name}") if name else "", overflow="fold")
+        return table
 
-    def title_of(e: dict) -> str:
+    def title_of(self, e: dict) -> str:
         if e["kind"] == "post":
             return e["title"]
         key = f"cli.status.kinds.{e['kind']}"
-        return e["title"] + f" [{t(key) if key in messages else e['kind']}]"
+        return e["title"] + f" [{self.t(key) if key in self.messages else e['kind']}]"
 
-    summary = " · ".join(messages.counted(f"cli.status.counts.{s}", counts[s]) for s in STATUSES if counts[s])
-    console.print(t("cli.status.title", site=f"[bold]{data['site']}[/]", now=_local(site, now),
-                    timezone=data["timezone"]) + f"\n{summary}")
+    def people(self, names: list[str]) -> str:
+        return _people(names, self.site)
 
-    if data["in_progress"]:
-        table = Table(title=t("cli.status.tables.in_progress"), title_justify="left", expand=False)
-        columns(table, "status", "title", "authors", "reviewers", "approved_by", "date", "file")
-        for e in data["in_progress"]:
-            article = documents.get(e["source"])
-            notes = "".join(f"\n[yellow]⚠ {t(f'cli.status.attention.{code}')}[/]"
+    def when(self, iso: str) -> str:
+        return _local(self.site, datetime.fromisoformat(iso))
+
+    # parts ---------------------------------------------------------------------------------------
+    def header(self) -> None:
+        counts = self.data["counts"]
+        summary = " · ".join(self.messages.counted(f"cli.status.counts.{s}", counts[s]) for s in STATUSES if counts[s])
+        self.console.print(self.t("cli.status.title", site=f"[bold]{self.data['site']}[/]",
+                                  now=_local(self.site, self.now), timezone=self.data["timezone"]) + f"\n{summary}")
+
+    def in_progress(self) -> None:
+        if not self.data["in_progress"]:
+            self.console.print(self.t("cli.status.nothing_in_progress"))
+            return
+        table = self.table("in_progress", "status", "title", "authors", "reviewers", "approved_by", "date", "file")
+        for e in self.data["in_progress"]:
+            article = self.documents.get(e["source"])
+            notes = "".join(f"\n[yellow]⚠ {self.t(f'cli.status.attention.{code}')}[/]"
                             for code in (attention_codes(article) if article is not None else ()))
-            table.add_row(status(e["status"]), title_of(e) + notes, _people(e["authors"], site),
-                          _people(e["reviewers"], site), _people([e["approved_by"]] if e["approved_by"] else [], site),
-                          _local(site, datetime.fromisoformat(e["date"])) if e["date"] else "—",
-                          e["source"])
-        console.print(table)
-    else:
-        console.print(t("cli.status.nothing_in_progress"))
+            table.add_row(self.status(e["status"]), self.title_of(e) + notes, self.people(e["authors"]),
+                          self.people(e["reviewers"]), self.people([e["approved_by"]] if e["approved_by"] else []),
+                          self.when(e["date"]) if e["date"] else "—", e["source"])
+        self.console.print(table)
 
-    if data["going_live"]:
-        table = Table(title=t("cli.status.tables.going_live"), title_justify="left")
-        columns(table, "when", "", "title", "authors", "approved_by", "status", "file")
-        for e in data["going_live"]:
+    def going_live(self) -> None:
+        if not self.data["going_live"]:
+            self.console.print(self.t("cli.status.nothing_scheduled"))
+            return
+        table = self.table("going_live", "when", "", "title", "authors", "approved_by", "status", "file")
+        for e in self.data["going_live"]:
             d = datetime.fromisoformat(e["date"])
-            table.add_row(_local(site, d), _delta(messages, now, d), title_of(e), _people(e["authors"], site),
-                          _people([e["approved_by"]] if e["approved_by"] else [], site), status(e["status"]),
-                          e["source"])
-        console.print(table)
-    else:
-        console.print(t("cli.status.nothing_scheduled"))
+            table.add_row(_local(self.site, d), _delta(self.messages, self.now, d), self.title_of(e),
+                          self.people(e["authors"]), self.people([e["approved_by"]] if e["approved_by"] else []),
+                          self.status(e["status"]), e["source"])
+        self.console.print(table)
 
-    if data["events"]:
-        table = Table(title=t("cli.status.tables.events"), title_justify="left")
-        columns(table, "starts", "page", "title", "file")
-        for e in data["events"]:
-            start = datetime.fromisoformat(e["event"]["start"])
+    def events(self) -> None:
+        if not self.data["events"]:
+            return
+        table = self.table("events", "starts", "page", "title", "file")
+        for e in self.data["events"]:
             switch = datetime.fromisoformat(e["event"]["switch"])
-            page = (t("cli.status.event.replay") if e["event"]["phase"] == "past"
-                    else t("cli.status.event.upcoming", delta=_delta(messages, now, switch)))
+            page = (self.t("cli.status.event.replay") if e["event"]["phase"] == "past"
+                    else self.t("cli.status.event.upcoming", delta=_delta(self.messages, self.now, switch)))
             if not e["live"]:
-                page = t("cli.status.event.not_live", page=page)
-            table.add_row(_local(site, start), page, title_of(e), e["source"])
-        console.print(table)
+                page = self.t("cli.status.event.not_live", page=page)
+            table.add_row(self.when(e["event"]["start"]), page, self.title_of(e), e["source"])
+        self.console.print(table)
 
-    if data["recently_published"]:
-        table = Table(title=t("cli.status.tables.recently_published"), title_justify="left")
-        columns(table, "date", "title", "authors", "file")
-        for e in data["recently_published"]:
-            table.add_row(_local(site, datetime.fromisoformat(e["date"])), title_of(e),
-                          _people(e["authors"], site), e["source"])
-        console.print(table)
+    def recently_published(self) -> None:
+        if not self.data["recently_published"]:
+            return
+        table = self.table("recently_published", "date", "title", "authors", "file")
+        for e in self.data["recently_published"]:
+            table.add_row(self.when(e["date"]), self.title_of(e), self.people(e["authors"]), e["source"])
+        self.console.print(table)
 
-    nxt = data["next_change"]
-    if nxt:
+    def next_change(self) -> None:
+        nxt, t = self.data["next_change"], self.t
+        if not nxt:
+            self.console.print(t("cli.status.no_rebuild"))
+            return
         at = datetime.fromisoformat(nxt["at"])
         what = t("cli.status.next.publish" if nxt["reason"] == "publish" else "cli.status.next.replay")
-        console.print(t("cli.status.next.line", due=f"[bold]{t('cli.status.next.due')}[/]", at=_local(site, at),
-                        timezone=data["timezone"], utc=nxt["at_utc"], delta=_delta(messages, now, at),
-                        title=nxt["title"], what=what))
-    else:
-        console.print(t("cli.status.no_rebuild"))
+        self.console.print(t("cli.status.next.line", due=f"[bold]{t('cli.status.next.due')}[/]",
+                             at=_local(self.site, at), timezone=self.data["timezone"], utc=nxt["at_utc"],
+                             delta=_delta(self.messages, self.now, at), title=nxt["title"], what=what))
