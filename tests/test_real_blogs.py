@@ -16,6 +16,8 @@ from contentkit.errors import BuildFailed, ContentError
 from contentkit.extensions import Extension
 from contentkit.render.feeds import build_feed
 
+from .conftest import run_cli
+
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 NBSP_COLON = ("\u00a0:", "\u202f:")
 
@@ -241,3 +243,19 @@ def test_an_empty_title_says_empty(make_site):
     assert by_file["content/posts/blanc.md"].code == "title-empty"
     assert by_file["content/posts/absent.md"].message == "missing `title`"
     assert set(by_file) == {"content/posts/vide.md", "content/posts/blanc.md", "content/posts/absent.md"}
+
+
+def test_the_same_problem_in_every_post_is_said_once_with_its_files(make_site):
+    site = make_site(config={"language": "en"})
+    for n in range(1, 5):
+        site.write(f"content/posts/p{n}.md", f'---\ntitle: ""\ndate: 2026-01-0{n}\n---\nText.\n')
+    site.write("content/posts/apart.md", "---\ndate: 2026-01-09\n---\nText.\n")  # another problem
+    run = run_cli("build", "--root", str(site), "--no-cache")
+    assert run.returncode == 1
+    out = run.stdout + run.stderr
+    assert out.count("empty `title`") == 1 and "empty `title`, in 4 files:" in out
+    assert [line.strip() for line in out.splitlines() if line.strip().startswith("content/posts/p")] == [
+        f"content/posts/p{n}.md:2" for n in range(1, 5)]
+    assert out.count("write the title between the quotes") == 1
+    assert "content/posts/apart.md:2: missing `title`" in out  # a problem of its own stays as it was
+    assert "Build failed: 5 errors" in out

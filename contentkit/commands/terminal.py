@@ -71,16 +71,49 @@ def severity_label(messages: Catalog, severity: str) -> str:
     return messages.t(f"cli.severity.{severity}")
 
 
+SAME_PROBLEM_FILES = 3  # the same problem, word for word, in this many files or more: said once
+
+
+def _same_problems(problems: list[Problem]) -> list[list[Problem]]:
+    """The problems in order, those worded identically (message and hint) in SAME_PROBLEM_FILES
+    places or more gathered at the first one: `title: ""` in every post reads as one problem and
+    the list of its files, not the same two lines again and again."""
+    def key(p: Problem) -> tuple:
+        return p.severity, p.code, p.message, p.hint
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(key(p), []).append(p)
+    out = []
+    for p in problems:
+        same = groups[key(p)]
+        if len(same) < SAME_PROBLEM_FILES:
+            out.append([p])
+        elif same[0] is p:
+            out.append(same)
+    return out
+
+
 def print_problems(problems: list[Problem], messages: Catalog, limit: int | None = None) -> None:
-    for p in problems[:limit]:
+    shown = 0
+    for same in _same_problems(problems)[:limit]:
+        p = same[0]
         style = "bold red" if p.severity == "error" else "yellow"
-        console.print(f"[{style}]{severity_label(messages, p.severity)}[/] [bold]{p.location()}[/]: ",
-                      end="", soft_wrap=True, highlight=False)
-        console.print(p.message, markup=False, soft_wrap=True, highlight=False)
+        if len(same) == 1:
+            console.print(f"[{style}]{severity_label(messages, p.severity)}[/] [bold]{p.location()}[/]: ",
+                          end="", soft_wrap=True, highlight=False)
+            console.print(p.message, markup=False, soft_wrap=True, highlight=False)
+        else:
+            console.print(f"[{style}]{severity_label(messages, p.severity)}[/] ", end="", soft_wrap=True,
+                          highlight=False)
+            console.print(messages.counted("cli.problems.same", len(same), message=p.message),
+                          markup=False, soft_wrap=True, highlight=False)
+            for q in same:
+                console.print(f"    {q.location()}", markup=False, soft_wrap=True, highlight=False)
         if p.hint:
             console.print(f"    → {p.hint}", markup=False, soft_wrap=True)
-    if limit is not None and len(problems) > limit:
-        console.print(messages.counted("cli.problems.more", len(problems) - limit), markup=False)
+        shown += len(same)
+    if len(problems) > shown:
+        console.print(messages.counted("cli.problems.more", len(problems) - shown), markup=False)
 
 
 def help_text(key: str) -> str:
