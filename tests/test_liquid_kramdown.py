@@ -125,3 +125,9 @@ def test_shortcut_engine_reads_jekyll_like_the_stock_engine():
             md.ck_toc_marker = False
         assert fast.convert(JEKYLL_POST) == stock.convert(JEKYLL_POST)
         fast.reset(), stock.reset()
+
+
+def test_eleventy_url_filter_is_the_path_it_names():
+    rendered = render_markdown('Voir [l’API]({{ "/2015/07/08/openfec-api/" | url }}).\n', "fr")
+    assert 'href="/2015/07/08/openfec-api/"' in rendered.html
+    assert "{{" not in rendered.html and rendered.template_tags == 0

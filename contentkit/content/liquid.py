@@ -8,6 +8,7 @@ Markdown meaning are understood when reading (a preprocessor that runs before fe
     * TOC  +  {:toc}   (or {:toc} alone)                  the page's own table of contents (the theme's
                                                           box, as for any article): the marker goes
     {: .class #id key="value"}                            attributes, when they are valid ones
+    {{ "/2015/07/08/a-post/" | url }}                     the path (Eleventy's url filter)
 
 The others stay literal and are listed, per file and kind, as located warnings saying what to
 write instead: `{% include … %}` (embeds), `{% post_url … %}`, `{{ site.… }}`. An attribute list
@@ -40,6 +41,7 @@ _HIGHLIGHT = re.compile(
 _TOC = re.compile(r"^(?:[ \t]*(?:[*+-]|1\.)[ \t]+[^\n]*\n)?[ \t]*\{:\s*toc\s*\}[ \t]*$", re.M)
 _INCLUDE = re.compile(_TAG + r"include(?:_relative)?\s+(?P<detail>[^\s%]+)[^%]*?" + _END)
 _POST_URL = re.compile(_TAG + r"(?:post_url|link)\s+(?P<detail>[^\s%]+)" + _END)
+_URL_FILTER = re.compile(r"\{\{-?\s*([\"'])(?P<path>[^\"'{}\s]*)\1\s*\|\s*url\s*-?\}\}")  # Eleventy/Nunjucks
 _SITE = re.compile(r"\{\{-?\s*(?P<detail>site\.\w+)[^}]*?-?\}\}")
 _IAL = re.compile(r"\{:(?!\s*toc\s*\})(?P<attrs>[^}\n]*)\}")
 _BACKTICKS = re.compile(r"`+")
@@ -141,6 +143,11 @@ class JekyllPreprocessor(Preprocessor):
                 body = "\n".join(indent + line if line else line for line in lines)
                 return f"{indent}{ticks}{info}\n{body}\n{indent}{ticks}"
             text = _HIGHLIGHT.sub(fence, text)
+        if "url" in text and "{{" in text:
+            def path(m: re.Match) -> str:
+                note("url", m.start())
+                return m.group("path")
+            text = _URL_FILTER.sub(path, text)
         if "{:" in text:
             def toc(m: re.Match) -> str:
                 note("toc", m.start())
