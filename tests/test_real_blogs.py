@@ -175,6 +175,23 @@ def test_an_english_post_on_a_french_site_is_english(make_site, front):
     assert not _warnings(result, "language-disagree")
 
 
+def test_an_english_post_on_a_french_site_is_dated_in_english_and_marked_on_lists(make_site):
+    site = make_site(now=NOW, use_cache=False)
+    site.post("english", "Lessons learned", "2025-09-01", body="We said it works.\n", language="en")
+    site.post("francais", "Leçons apprises", "2025-09-01", body="Nous l’avons dit.\n")
+    site.build()
+    page = site.html("/2025/lessons-learned/")
+    assert page.xpath("string(//article//p[@class='byline']/time)") == "September 1, 2025"
+    french = site.html("/2025/lecons-apprises/")
+    assert french.xpath("string(//article//p[@class='byline']/time)") == "1er septembre 2025"
+    home = site.html("/")
+    card = home.xpath("//article[@class='card'][.//a[.='Lessons learned']]")[0]
+    assert card.xpath("h2/@lang") == ["en"] and card.xpath(".//time/@lang") == ["en"]
+    assert card.xpath(".//time/text()") == ["September 1, 2025"]
+    other = home.xpath("//article[@class='card'][.//a[.='Leçons apprises']]")[0]
+    assert other.xpath(".//@lang") == []  # the page's own language: nothing to mark
+
+
 def test_a_region_is_kept_on_a_site_that_writes_one(make_site):
     site = make_site(now=NOW, use_cache=False, config={"language": "fr-FR"})
     site.post("english", "Scaling: notes", "2026-01-10", body="Text.", locale="en_us")

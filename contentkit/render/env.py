@@ -199,13 +199,14 @@ def make_environment(config: SiteConfig, strings: dict[str, str]) -> jinja2.Envi
         text = strings.get(key, key)
         return text.format(**kwargs) if kwargs else text
 
-    def date_filter(value: datetime | None, fmt: str = "long") -> str:
+    def date_filter(value: datetime | None, fmt: str = "long", lang: str | None = None) -> str:
+        """A day in the site's language, or in `lang` (an article's own: `a.date|date(lang=a.lang)`)."""
         if not value:
             return ""
-        key = (type(value), value.isoformat(), fmt)  # isoformat: same instant, other offset != same
+        key = (type(value), value.isoformat(), fmt, lang)  # isoformat: same instant, other offset != same
         text = formatted.get(key)
         if text is None:
-            text = formatted[key] = format_day(value, fmt, locale)
+            text = formatted[key] = format_day(value, fmt, lang.replace("-", "_") if lang else locale)
         return text
 
     def datetime_filter(value: datetime | None, fmt: str = "long") -> str:
