@@ -11,8 +11,12 @@ import re
 import xml.etree.ElementTree
 
 import markdown
+from markdown import util
 from markdown.extensions.codehilite import CodeHilite, HiliteTreeprocessor
+from markdown.treeprocessors import InlineProcessor
+from markdown.util import Registry
 from pygments import highlight
+from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from ..shortcuts import register as register_shortcut
@@ -22,8 +26,6 @@ def formatter_class():
     """Pygments' HTML formatter, minus the cost of rebuilding its style table for every code block
     (codehilite makes a new formatter per block: ~0.1 ms each, a third of highlighting short blocks).
     The table depends only on the style and the class prefix, and is never modified once built."""
-    from pygments.formatters.html import HtmlFormatter
-
     if not register_shortcut("pygments.stylesheet", module=__name__, replaces="HtmlFormatter._create_stylesheet",
                              library="Pygments", supported=">=2.15,<2.21",
                              active=hasattr(HtmlFormatter, "_create_stylesheet"), reason="no _create_stylesheet"):
@@ -97,8 +99,6 @@ def cheaper_lookups(md: markdown.Markdown) -> None:
     block processors in priority order (the registry builds a new list for each block) and
     whether a tag is block-level (a scan of a list of ~50 names, for every element, by prettify).
     Both only change when extensions register, which they do when the engine is made."""
-    from markdown.util import Registry
-
     if not register_shortcut("markdown.block-lookups", module=__name__, library="Markdown", supported=">=3.5,<3.12",
                              replaces="markdown.util.Registry._priority/_data/_is_sorted, Markdown.is_block_level",
                              active=all(hasattr(md.parser.blockprocessors, a) for a in ("_priority", "_data", "_is_sorted")),
@@ -345,9 +345,6 @@ def _checker(requirements: tuple[tuple[str, ...], ...]):
 
 
 def _make_fast_inline():
-    from markdown import util
-    from markdown.treeprocessors import InlineProcessor
-
     if not register_shortcut("markdown.inline", module=__name__, library="Markdown", supported=">=3.5,<3.12",
                              replaces="InlineProcessor._InlineProcessor__handleInline/__applyPattern",
                              active=hasattr(InlineProcessor, "_InlineProcessor__applyPattern")
