@@ -38,7 +38,7 @@ Paragraphe suivi d’une liste d’attributs inconnue.
 {: reveal}
 
 Voir [l’article précédent]({% post_url 2020-01-15-premier-article %}) et
-![schéma]({{ site.baseurl }}/images/schema.png)
+![schéma]({{ site.baseurl }}/images/schema.png), sur {{ site.title }}
 
 {% include youtube.html id="dQw4w9WgXcQ" %}
 
@@ -99,12 +99,16 @@ def test_what_is_left_literal_is_listed_with_its_line(jekyll_site):
     assert "youtube.html" in found["liquid-include"].message
     assert "<iframe>" in found["liquid-include"].hint
     assert found["liquid-post-url"].line == line_of("post_url")
-    assert found["liquid-site-variable"].line == line_of("site.baseurl")
+    assert found["liquid-site-variable"].line == line_of("site.title")
+    assert "site.title" in found["liquid-site-variable"].message
     assert found["kramdown-attributes-invalid"].line == line_of("{: reveal}")
     # understood constructs are not "shown as literal text"; the listed ones are not counted twice
     assert "template-tags-foreign" not in found
     page = jekyll_site.html("/2026/migre-de-jekyll/")
     assert "{% include youtube.html" in page.text_content()  # literal, as the warning says
+    # a valid link in each case: the base path is contentkit's, post_url the nearest guess
+    assert "/2020/premier-article/" in page.xpath("//a[contains(., 'précédent')]/@href")
+    assert not [v for v in page.xpath("//a/@href | //img/@src") if "{" in v]
 
 
 def test_the_foreign_tags_warning_counts_only_tags_left_as_they_are(make_site):

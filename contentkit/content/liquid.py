@@ -10,8 +10,10 @@ Markdown meaning are understood when reading (a preprocessor that runs before fe
     {: .class #id key="value"}                            attributes, when they are valid ones
     {{ "/2015/07/08/a-post/" | url }}                     the path (Eleventy's url filter)
 
+`{{ site.baseurl }}` and `{{ site.url }}` are dropped (contentkit roots links that start with "/").
 The others stay literal and are listed, per file and kind, as located warnings saying what to
-write instead: `{% include … %}` (embeds), `{% post_url … %}`, `{{ site.… }}`. An attribute list
+write instead: `{% include … %}` (embeds), `{{ site.… }}`; `{% post_url 2020-01-15-name %}` is
+listed too and written as /2020/name/ (a valid link, that the link check confirms or corrects). An attribute list
 that is not a class, an id or a known attribute is dropped with a warning, and a Liquid tag is never
 read as an attribute list (`{% endhighlight %}` used to become `<p _ endhighlight>`).
 
@@ -41,6 +43,7 @@ _HIGHLIGHT = re.compile(
 _TOC = re.compile(r"^(?:[ \t]*(?:[*+-]|1\.)[ \t]+[^\n]*\n)?[ \t]*\{:\s*toc\s*\}[ \t]*$", re.M)
 _INCLUDE = re.compile(_TAG + r"include(?:_relative)?\s+(?P<detail>[^\s%]+)[^%]*?" + _END)
 _POST_URL = re.compile(_TAG + r"(?:post_url|link)\s+(?P<detail>[^\s%]+)" + _END)
+_DATED = re.compile(r"(?P<year>\d{4})-\d{1,2}-\d{1,2}-(?P<name>[\w-]+?)(?:\.\w+)?$")
 _URL_FILTER = re.compile(r"\{\{-?\s*([\"'])(?P<path>[^\"'{}\s]*)\1\s*\|\s*url\s*-?\}\}")  # Eleventy/Nunjucks
 _SITE = re.compile(r"\{\{-?\s*(?P<detail>site\.\w+)[^}]*?-?\}\}")
 _IAL = re.compile(r"\{:(?!\s*toc\s*\})(?P<attrs>[^}\n]*)\}")
@@ -165,13 +168,24 @@ class JekyllPreprocessor(Preprocessor):
             for m in _INCLUDE.finditer(text):
                 note("include", m.start(), m.group("detail"))
                 listed += 1
-            for m in _POST_URL.finditer(text):
+
+            def post_url(m: re.Match) -> str:
+                # Listed (contentkit's address comes from the title or `slug:`), and written as the
+                # nearest guess, /year/name/: a valid link the link check then names or corrects.
                 note("post_url", m.start(), m.group("detail"))
-                listed += 1
+                d = _DATED.match(m.group("detail").rsplit("/", 1)[-1])
+                return f"/{d.group('year')}/{d.group('name')}/" if d else m.group(0)
+            text = _POST_URL.sub(post_url, text)
         if "{{" in text:
-            for m in _SITE.finditer(text):
+            def site(m: re.Match) -> str:
+                if m.group("detail") in ("site.baseurl", "site.url"):  # contentkit roots "/" links itself
+                    note("baseurl", m.start())
+                    return ""
+                nonlocal listed
                 note("site", m.start(), m.group("detail"))
                 listed += 1
+                return m.group(0)
+            text = _SITE.sub(site, text)
         self.md.ck_foreign_tags = text.count("{{") + text.count("{%") - listed
         if kept:
             text = _PROTECTED_RE.sub(lambda m: kept[int(m.group(1))], text)
