@@ -417,6 +417,22 @@ def rich_build():
     return build_site(root, root / "site", use_cache=False), root / "site", root
 
 
+JEKYLL_BLOG = Path(__file__).resolve().parent / "fixtures" / "jekyll_blog"
+
+
+@functools.lru_cache(maxsize=None)
+def jekyll_build():
+    """(BuildResult, output folder) of tests/fixtures/jekyll_blog: posts copied unchanged from a
+    Jekyll blog (Liquid highlight/raw/include/post_url, kramdown IAL and {:toc}, authors as
+    mappings, a control character, fenced code in list items, HTML in a blockquote, an English post
+    on a French site), built once per session."""
+    from contentkit.build import build_site
+
+    root = _tempdir("jekyll") / "src"
+    shutil.copytree(JEKYLL_BLOG, root)
+    return build_site(root, root / "site", use_cache=False), root / "site"
+
+
 def write_site(root: Path, files: dict, config: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "contentkit.yml").write_text(config, encoding="utf-8")

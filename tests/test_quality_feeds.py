@@ -17,7 +17,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from .quality_support import demo_build, rich_build
+from .quality_support import demo_build, jekyll_build, rich_build
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -187,7 +187,7 @@ def _feed_url(result, out: Path, path: Path) -> str:
     return result.site.config.absolute(result.site.config.root_path + path.relative_to(out).as_posix())
 
 
-SITES = {"demo": lambda: demo_build(), "rich": lambda: rich_build()[:2]}
+SITES = {"demo": lambda: demo_build(), "rich": lambda: rich_build()[:2], "jekyll": lambda: jekyll_build()}
 
 
 @pytest.fixture(params=sorted(SITES), scope="module")

@@ -18,10 +18,10 @@ from lxml import etree, html
 
 from contentkit.render.seo import default_image
 
-from .quality_support import (SITEMAP_XSD, demo_build, describe_vnu, html_pages, need_file, rich_build,
+from .quality_support import (SITEMAP_XSD, demo_build, describe_vnu, html_pages, jekyll_build, need_file, rich_build,
                               run_vnu)
 
-SITES = {"demo": lambda: demo_build(), "rich": lambda: rich_build()[:2]}
+SITES = {"demo": lambda: demo_build(), "rich": lambda: rich_build()[:2], "jekyll": lambda: jekyll_build()}
 
 
 @pytest.fixture(params=sorted(SITES), scope="module")

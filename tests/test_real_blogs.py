@@ -276,3 +276,34 @@ def test_the_same_problem_in_every_post_is_said_once_with_its_files(make_site):
     assert out.count("write the title between the quotes") == 1
     assert "content/posts/apart.md:2: missing `title`" in out  # a problem of its own stays as it was
     assert "Build failed: 5 errors" in out
+
+
+# The fixture blog: Jekyll posts copied unchanged -------------------------------------------------
+def test_a_migrated_jekyll_blog_reads_as_its_authors_meant_it():
+    """tests/fixtures/jekyll_blog (also under the Nu checker and feed validators in test_quality_*)."""
+    from .quality_support import jekyll_build
+    import lxml.html
+
+    result, out = jekyll_build()
+    codes = {(w.code, w.file.rsplit("/", 1)[-1]) for w in result.warnings}
+    assert ("control-character", "2020-12-08-lessons-from-on-call.md") in codes
+    assert {"liquid-include", "liquid-post-url"} <= {c for c, _ in codes}  # left for the author to replace
+    nginx = lxml.html.parse(str(out / "2019/migrer-d-apache-vers-nginx-sans-coupure/index.html")).getroot()
+    assert not nginx.xpath("//virtualhost") and "<VirtualHost *:80>" in nginx.xpath("string(//li//pre)")
+    assert not [el for el in nginx.iter() if isinstance(el.tag, str) and
+                any(name in ("_", "endhighlight", "toc") for name in el.attrib)]
+    assert any("server_name" in block.text_content() for block in nginx.xpath("//div[@class='highlight']"))
+    assert not nginx.xpath("//blockquote//p//div")  # raw HTML in a blockquote stays a block
+    switch = lxml.html.parse(str(out / "2018/preparer-une-bascule-de-production/index.html")).getroot()
+    assert "{{ client.nom }}" in switch.xpath("string(//main)")  # {% raw %}: shown as written
+    assert "{% raw %}" not in switch.xpath("string(//main)")
+    assert switch.xpath("//main//a[.='la page d’accueil']/@href") == ["/"]  # {{ site.baseurl }}/
+    byline = switch.xpath("string(//article//p[@class='byline'])")
+    assert "Équipe Nordlys" in byline and "{" not in byline
+    assert "equipe@nordlys.example" not in "".join(p.read_text(encoding="utf-8", errors="replace")
+                                                   for p in out.rglob("*") if p.is_file())
+    english = lxml.html.parse(str(out / "2020/lessons-from-a-year-of-on-call/index.html")).getroot()
+    assert english.xpath("//article/@lang") == ["en"]
+    assert english.xpath("string(//article//p[@class='byline']/time)") == "December 8, 2020"
+    assert "mixedInstancesPolicy : spot" in english.xpath("string(//pre)")  # code never typeset
+    assert "\x0b" not in english.xpath("string(//main)")
