@@ -11,11 +11,13 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from html import unescape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .slugs import slugify
 
 from .config import SiteConfig
+from .content.liquid import guessed_address, post_url_targets, target_name
 from .content.liquid import problems as liquid_problems
 from .content.markdown import render_markdown
 from .content.typography import typeset
@@ -417,6 +419,8 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
     asm = Assembler(config, options, log)
     asm.load_authors(author_files)
     articles: list[Article] = []
+    foreign: dict[str, int] = {}  # another generator's syntax met, by kind (the build summary says it)
+    linking: set[str] = set()  # sources with Jekyll {% post_url %} links
     for rel in sorted(documents):
         doc, key = documents[rel]
         for problem in doc.problems:  # found when reading (control characters, languages)
@@ -430,6 +434,10 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
             log.warning(rel, "template-tags-foreign", line=doc.body_line, count=doc.rendered.template_tags)
         for problem in liquid_problems(rel, doc.body_line, doc.rendered.liquid):
             log.add(problem)
+        if any(kind == "post_url" for kind, *_ in doc.rendered.liquid):
+            linking.add(rel)
+        for kind, _line, count, _detail in doc.rendered.liquid:
+            foreign[kind] = foreign.get(kind, 0) + count
         articles.append(article)
 
     built = [a for a in articles if asm.is_built(a)]
@@ -442,18 +450,48 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
                 categories=Taxonomy("category", f"{asm.root}categories/"),
                 author_terms=Taxonomy("author", f"{asm.root}authors/"),
                 years=Taxonomy("year", f"{asm.root}archives/"),
-                hidden=hidden, now=options.at(), preview=options.preview)
+                hidden=hidden, now=options.at(), preview=options.preview, foreign_syntax=foreign)
     _link_taxonomies(site, log)
     _link_neighbours(site)
     _link_series(site)
     _attach_topics(site, log)
     _check_collisions(site, log)
+    post_links = _link_post_urls(site, linking, log)
     for a in site.all_documents:
         a.fingerprint = fingerprint(
             a.source_key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],
             [(t.slug, t.name) for t in a.tags], [(c.slug, c.name) for c in a.categories],
-            a.series, a.event, a.date, a.updated)
+            a.series, a.event, a.date, a.updated, post_links.get(a.source))
     return site
+
+
+def _link_post_urls(site: Site, linking: set[str], log: ProblemLog) -> dict[str, tuple]:
+    """Jekyll's `{% post_url 2020-01-15-name %}` points at a post by its file name; the reader wrote
+    its guess /2020/name/ (content/liquid.py). Here every address is known: each guess becomes the
+    address the post has on this site (its slug may come from its title). {source: (guess, address)
+    pairs}, part of the linking article's fingerprint, so a renamed target re-renders the link."""
+    if not linking:
+        return {}
+    root = site.config.root_path
+    by_name = {Path(a.source).stem: a for a in site.posts + site.pages}
+    resolved: dict[str, tuple] = {}
+    for a in site.all_documents:
+        if a.source not in linking:
+            continue
+        pairs = []
+        for line, target in post_url_targets(a.body):
+            post, guess = by_name.get(target_name(target)), guessed_address(target)
+            if post is None or guess is None:
+                log.warning(a.source, "liquid-post-url-unknown", line=a.body_line + line, name=target)
+                continue
+            address = "/" + post.url[len(root):] if post.url.startswith(root) else post.url
+            pairs.append((guess, address))
+            if address != guess:
+                a.html = a.html.replace(f'href="{guess}', f'href="{address}')
+                if a.excerpt_html:
+                    a.excerpt_html = a.excerpt_html.replace(f'href="{guess}', f'href="{address}')
+        resolved[a.source] = tuple(pairs)
+    return resolved
 
 
 def _term(tax: Taxonomy, name: str, slug: str | None = None) -> Term:

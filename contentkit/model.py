@@ -200,6 +200,8 @@ class Site:
     now: datetime | None = None
     preview: bool = False  # built by `contentkit serve`
     redirects: dict[str, Article] = field(default_factory=dict)  # alias output path -> target
+    # another generator's syntax met in the sources, by kind (content/liquid.py): {"highlight": 3, ...}
+    foreign_syntax: dict[str, int] = field(default_factory=dict)
     # the build's extensions (extensions.py): render/ calls their on_environment and on_plan hooks
     extensions: Extensions = field(default_factory=Extensions)
 

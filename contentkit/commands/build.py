@@ -13,6 +13,7 @@ from ..build import build_site
 from ..editorial.schedule import NEXT_PUBLISH, upcoming_changes
 from ..errors import BuildFailed
 from ..model import BuildOptions
+from ..i18n import Catalog
 from ..shortcuts import describe as describe_shortcuts
 from .terminal import (LocalizedCommand, console, exit_now, help_text, messages_for, print_problems,
                        require_site, root_option)
@@ -66,6 +67,8 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
         console.print(f"[green]{messages.t('cli.build.built')}[/] {summary}")
         if site.hidden:
             console.print(messages.counted("cli.build.hidden", len(site.hidden)), markup=False)
+        for line in foreign_syntax_lines(messages, site.foreign_syntax):
+            console.print(line, markup=False, soft_wrap=True)
         changes = upcoming_changes(site)  # also in <output>/.contentkit/next-publish.json
         if changes:
             console.print(_next_change(messages, site, changes), markup=False, soft_wrap=True)
@@ -73,6 +76,21 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
             for line in describe_shortcuts(messages):
                 console.print(messages.t("cli.build.shortcut", line=line), markup=False, soft_wrap=True)
     exit_now(0)
+
+
+# What contentkit did with another generator's syntax (content/liquid.py): read as what it means,
+# or left as written / dropped (each of those is also a located warning above).
+FOREIGN_READ = ("highlight", "raw", "toc", "url", "baseurl", "post_url")
+FOREIGN_LEFT = ("include", "site", "attributes")
+
+
+def foreign_syntax_lines(messages: Catalog, found: dict[str, int]) -> list[str]:
+    lines = []
+    for key, kinds in (("read", FOREIGN_READ), ("left", FOREIGN_LEFT)):
+        items = [messages.counted(f"cli.build.syntax.{kind}", found[kind]) for kind in kinds if found.get(kind)]
+        if items:
+            lines.append(messages.t(f"cli.build.syntax.{key}", list=", ".join(items)))
+    return lines
 
 
 def _next_change(messages, site, changes: list[dict]) -> str:

@@ -170,11 +170,10 @@ class JekyllPreprocessor(Preprocessor):
                 listed += 1
 
             def post_url(m: re.Match) -> str:
-                # Listed (contentkit's address comes from the title or `slug:`), and written as the
-                # nearest guess, /year/name/: a valid link the link check then names or corrects.
+                # Written as the nearest guess, /year/name/ (a valid link); assemble.py, which knows
+                # every post's address, turns it into the post's own.
                 note("post_url", m.start(), m.group("detail"))
-                d = _DATED.match(m.group("detail").rsplit("/", 1)[-1])
-                return f"/{d.group('year')}/{d.group('name')}/" if d else m.group(0)
+                return guessed_address(m.group("detail")) or m.group(0)
             text = _POST_URL.sub(post_url, text)
         if "{{" in text:
             def site(m: re.Match) -> str:
@@ -278,6 +277,23 @@ class JekyllExtension(Extension):
             md.treeprocessors.register(ValidAttrListTreeprocessor(md), "attr_list", 8)
 
 
+def guessed_address(target: str) -> str | None:
+    """The address the reader writes for `{% post_url 2020-01-15-name %}`: /2020/name/."""
+    d = _DATED.match(target.rsplit("/", 1)[-1])
+    return f"/{d.group('year')}/{d.group('name')}/" if d else None
+
+
+def post_url_targets(markdown: str) -> list[tuple[int, str]]:
+    """(line in the body, target) of every `{% post_url … %}` / `{% link … %}` of a Markdown body."""
+    return [(markdown.count("\n", 0, m.start()), m.group("detail")) for m in _POST_URL.finditer(markdown)]
+
+
+def target_name(target: str) -> str:
+    """The file name, without extension, a post_url target names (`_posts/2020-01-15-name.md`)."""
+    name = target.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if name.endswith((".md", ".markdown", ".html")) else name
+
+
 def problems(rel: str, body_line: int, found) -> list[Problem]:
     """The located warnings for what a document's Markdown held that contentkit shows as text or
     dropped; `found` is `RenderedMarkdown.liquid`. Understood constructs (highlight, raw, toc) say
@@ -287,8 +303,6 @@ def problems(rel: str, body_line: int, found) -> list[Problem]:
         at = body_line + line
         if kind == "include":
             out.append(Problem.of("liquid-include", rel, at, severity="warning", count=count, name=detail))
-        elif kind == "post_url":
-            out.append(Problem.of("liquid-post-url", rel, at, severity="warning", count=count, name=detail))
         elif kind == "site":
             out.append(Problem.of("liquid-site-variable", rel, at, severity="warning", count=count, name=detail))
         elif kind == "attributes":
