@@ -83,6 +83,7 @@ class BuildContext:
     config_overrides: dict = field(default_factory=dict)
     output: Path | None = None
     started: float = 0.0
+    sources: tuple[str, ...] = ()  # the content files found (a failed build says which are fine)
 
 
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
@@ -120,11 +121,12 @@ def _load_site(ctx: BuildContext) -> Site:
             log.warning(CACHE_DIR, "cache-unreadable")
     timings["cache"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    documents = read_sources(discover_sources(config), config, log, cache, ctx.workers,
-                             progress=_staged(ctx.progress, "Reading"))
+    sources = discover_sources(config)
+    documents = read_sources(sources, config, log, cache, ctx.workers, progress=_staged(ctx.progress, "Reading"))
     timings["read"] = time.perf_counter() - t0
     if cache is not None and ctx.background_save and not log.errors:
         cache.save_documents_soon()
+    ctx.sources = tuple(s.rel for s in sources)
     try:
         return _assemble(ctx, config, documents, cache)
     except BaseException:
@@ -241,6 +243,9 @@ def _build_site(ctx: BuildContext) -> BuildResult:
     scanned = ScanSoon(guessed_out)
     try:
         return _build(ctx, guessed_out, scanned)
+    except BuildFailed as exc:
+        exc.sources = ctx.sources
+        raise
     finally:
         scanned.close()
 

@@ -103,6 +103,7 @@ class BuildFailed(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if p.severity == "error"]
         self.warnings = [p for p in problems if p.severity != "error"]
+        self.sources: tuple[str, ...] = ()  # the content files read, when the failure came after reading
         super().__init__(f"{len(self.problems)} error(s)")
 
 

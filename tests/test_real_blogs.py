@@ -345,3 +345,14 @@ def test_a_post_url_link_follows_its_target_across_incremental_builds(make_site,
     site.build(clean, use_cache=False)
     from .conftest import snapshot
     assert snapshot(site.out) == snapshot(clean)
+
+
+def test_a_failed_build_says_the_other_files_are_fine(make_site):
+    site = make_site()
+    site.post("vide", "", "2024-01-01", "Un texte.\n")
+    for name in ("un", "deux", "trois"):
+        site.post(name, f"Article {name}", "2024-01-02", "Un texte.\n")
+    done = run_cli("build", "--root", str(site.root))
+    assert done.returncode == 1
+    out = " ".join((done.stdout + done.stderr).split())
+    assert "content/posts/vide.md:2" in out and "Les 3 autres fichiers de contenu n’ont pas d’erreur." in out

@@ -68,6 +68,16 @@ class ListReporter(Reporter):
         with self.lock:
             self.lines.append(text)
 
+    def wait_for(self, pattern: str, timeout: float = 10) -> bool:
+        """Whether a line matching `pattern` is printed within `timeout` (the server tells the
+        tabs first, then the terminal)."""
+        deadline = time.monotonic() + timeout
+        while not re.search(pattern, self.text()):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def problems(self, problems: list[Problem]) -> None:
         for p in problems:
             self.info("PROBLEM " + str(p))
@@ -189,8 +199,8 @@ def test_an_english_site_gets_an_english_preview_terminal(make_site):
                          reporter.text()), reporter.text()
         site.post("2024/post-0", **front(0), body=body(0) + "\nOne more sentence.\n")
         sse.wait_for("reload")
-        assert re.search(r"content/posts/2024/post-0\.md: rebuilt in \d+ ms, \d+ files? written, 0 removed \(reload\)",
-                         reporter.text()), reporter.text()
+        assert reporter.wait_for(r"content/posts/2024/post-0\.md: rebuilt in \d+ ms, \d+ files? written, "
+                                 r"0 removed \(reload\)"), reporter.text()
         assert "construction" not in reporter.text()
     finally:
         srv.stop()
@@ -223,7 +233,7 @@ def test_edit_rebuilds_only_what_changed_and_reloads_affected_paths(preview):
     assert data["build"] == srv.generation
     status, html = get(srv.port, "/2024/post-1/")
     assert "Un texte entièrement nouveau." in html
-    assert re.search(r"content/posts/2024/post-1\.md : reconstruit en \d+ ms, \d+ fichiers? écrits?", reporter.text())
+    assert reporter.wait_for(r"content/posts/2024/post-1\.md : reconstruit en \d+ ms, \d+ fichiers? écrits?")
 
 
 def test_new_post_appears_and_deleted_post_is_removed(preview):

@@ -46,6 +46,9 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
             console.print(messages.counted("cli.build.warnings_hidden", len(exc.warnings)), markup=False)
         failed = messages.t("cli.build.failed", errors=messages.counted("cli.build.errors", len(exc.problems)))
         console.print(failed, style="bold red", markup=False)
+        fine = len(set(exc.sources) - {p.file for p in exc.problems})
+        if exc.sources and fine:
+            console.print(messages.counted("cli.build.others_fine", fine), markup=False)
         sys.exit(1)
     if progress:
         progress.close()
