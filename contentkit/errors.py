@@ -85,16 +85,9 @@ class ContentError(Exception):
     """Raised where one located problem makes a single file unusable:
     `raise ContentError(rel, "front-matter-unclosed", line=1)`."""
 
-    def __init__(self, file: str | Path, code: str, hint: str = "", line: int | None = None, **params: Any):
-        if _is_code(code):
-            self.problem = Problem.of(code, file, line, **params)
-        else:  # legacy free text (being moved to the catalog)
-            self.problem = Problem(str(file), code, hint, line)
+    def __init__(self, file: str | Path, code: str, line: int | None = None, **params: Any):
+        self.problem = Problem.of(code, file, line, **params)
         super().__init__(str(self.problem))
-
-
-def _is_code(text: str) -> bool:
-    return f"errors.{text}.message" in catalog(DEFAULT_LANGUAGE)
 
 
 class BuildFailed(Exception):
@@ -115,17 +108,11 @@ class ProblemLog:
     problems: list[Problem] = field(default_factory=list)
     lang: str = DEFAULT_LANGUAGE
 
-    def error(self, file, code, hint="", line=None, **params) -> None:
-        self._log(file, code, hint, line, "error", params)
+    def error(self, file, code, line=None, **params) -> None:
+        self.problems.append(Problem.of(code, file, line, "error", self.lang, **params))
 
-    def warning(self, file, code, hint="", line=None, **params) -> None:
-        self._log(file, code, hint, line, "warning", params)
-
-    def _log(self, file, code, hint, line, severity, params) -> None:
-        if _is_code(code):
-            self.problems.append(Problem.of(code, file, line, severity, self.lang, **params))
-        else:  # legacy free text (being moved to the catalog)
-            self.problems.append(Problem(str(file), code, hint, line, severity))
+    def warning(self, file, code, line=None, **params) -> None:
+        self.problems.append(Problem.of(code, file, line, "warning", self.lang, **params))
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem.in_language(self.lang))

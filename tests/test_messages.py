@@ -48,7 +48,7 @@ def _reported_problems():
             index = REPORTERS[name]
             arg = node.args[index] if len(node.args) > index else None
             code = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
-            keywords = {k.arg for k in node.keywords if k.arg} - {"line", "severity", "lang", "hint"}
+            keywords = {k.arg for k in node.keywords if k.arg} - {"line", "severity", "lang"}
             spread = any(k.arg is None for k in node.keywords)
             yield f"{rel}:{node.lineno}", code, keywords, spread
 

@@ -31,7 +31,6 @@ class SourceDocument:
     rendered: RenderedMarkdown
     summary_html: str  # front-matter summary rendered inline, or ""
     words: int
-    template_tags: int = 0  # {{ }} / {% %} of other generators found in the body, shown literally
     extra: dict = field(default_factory=dict)
     # Warnings found when reading (control characters removed, disagreeing languages), in English:
     # the build's log words them in the site's language (assemble_site).
@@ -78,10 +77,9 @@ def read_document(data: bytes, rel: str, kind: str, default_lang: str) -> Source
     summary = fm.meta.get("summary") or fm.meta.get("description") or fm.meta.get("excerpt")
     summary_html = render_inline(str(summary), engine_lang) if summary else ""
     words = count_prose_words(rendered.html, lang)
-    tags = fm.body.count("{{") + fm.body.count("{%")
     return SourceDocument(rel=rel, kind=kind, meta=fm.meta, key_lines=fm.key_lines, body=fm.body,
                           body_line=fm.body_line, lang=lang, rendered=rendered,
-                          summary_html=summary_html, words=words, template_tags=tags,
+                          summary_html=summary_html, words=words,
                           problems=tuple(problems))
 
 

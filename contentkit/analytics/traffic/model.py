@@ -248,8 +248,8 @@ class TrafficImportError(ContentError):
     Worded from the errors catalog like a ContentError:
     ``raise TrafficImportError(path, "traffic-no-table", line=1)``."""
 
-    def __init__(self, path, code: str, hint: str = "", line: int | None = None, **params):
-        super().__init__(path, code, hint, line, **params)
+    def __init__(self, path, code: str, line: int | None = None, **params):
+        super().__init__(path, code, line, **params)
         self.path = str(path)
         self.line = line
         self.message = self.problem.message
