@@ -22,6 +22,7 @@ COMMANDS = {
     "analyze": "contentkit.commands.analyze",
     "check": "contentkit.commands.check",
     "status": "contentkit.commands.status",
+    "import": "contentkit.commands.importer",  # a keyword: the module is importer, the group import_
 }
 
 
@@ -31,7 +32,8 @@ class LazyGroup(LocalizedHelp, click.Group):
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is None and name in COMMANDS:
-            command = getattr(importlib.import_module(COMMANDS[name]), name)
+            module = importlib.import_module(COMMANDS[name])
+            command = getattr(module, name, None) or getattr(module, name + "_")  # import -> import_
             self.add_command(command, name)
         return command
 

@@ -35,7 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 import yaml
 
 from ..config import SiteConfig, find_config_file, load_config
-from ..errors import ProblemLog
+from ..errors import ContentError, Problem, ProblemLog
 from ..output import UnsafePath, check_rel, safe_join, write_atomic
 from ..slugs import slugify
 from ..urls import output_path, safe_url_path
@@ -79,11 +79,28 @@ class ImportedItem:
     extra: dict = field(default_factory=dict)  # other front matter (sticky, image, lang, ...)
 
 
+# A reader stops on an export it cannot read with ContentError(path, "code", line=..., **params):
+# the CLI words it in the site's language and prints no traceback.
+ImportFailed = ContentError
+
+
 @dataclass
 class ImportWarning:
     source_ref: str
     code: str  # an entry of catalogs/<lang>/errors.yml
     params: dict = field(default_factory=dict)
+
+    def worded(self, lang: str) -> Problem:
+        """The warning as a located problem worded in `lang` (the catalog's wording)."""
+        words = ProblemLog(lang=lang)
+        _forward(words, self.source_ref, self.code, self.params)
+        return words.problems[0]
+
+
+def _forward(words: ProblemLog, ref: str, code: str, params: dict) -> None:
+    """Word a stored (code, params) pair: the codes were checked where they were recorded
+    (`ImportLog.warning` calls name literal catalog codes, see tests/test_messages.py)."""
+    words.warning(ref, code, **params)
 
 
 @dataclass
@@ -95,14 +112,15 @@ class TermURL:
 
 
 class ImportLog:
-    """Warnings of a reader, by catalog code (tests/test_messages.py checks each call)."""
+    """Warnings of an import, by catalog code: `result.log.warning(ref, "code", **params)`
+    (tests/test_messages.py checks each call names a catalog entry with its exact parameters)."""
 
-    def __init__(self, result: "ImportResult"):
-        self.result = result
+    def __init__(self, warnings: list):
+        self.warnings = warnings
 
     def warning(self, source_ref: str, code: str, **params) -> ImportWarning:
         w = ImportWarning(source_ref, code, {k: "" if v is None else str(v) for k, v in params.items()})
-        self.result.warnings.append(w)
+        self.warnings.append(w)
         return w
 
 
@@ -124,7 +142,7 @@ class ImportResult:
     external_media: list[tuple[str, str]] = field(default_factory=list)  # (source_ref, URL kept)
 
     def __post_init__(self):
-        self.log = ImportLog(self)
+        self.log = ImportLog(self.warnings)
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -290,6 +308,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
                                              ("language", result.language), ("permalink", result.permalink),
                                              ("per_page", result.per_page)) if v}
     warnings = list(result.warnings)
+    ilog = ImportLog(warnings)
     cfg, config_text = _site_config(into, result)
     plan = _Plan(into)
     if config_text is not None:
@@ -303,7 +322,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         slug = safe_name(item.slug) or safe_name(slugify(item.title)) or \
             "item-" + (safe_name(item.source_ref.replace(":", "-")) or "x")
         if slug != decoded_slug(item.slug):
-            warnings.append(ImportWarning(item.source_ref, "import-slug-unsafe", {"slug": item.slug, "name": slug}))
+            ilog.warning(item.source_ref, "import-slug-unsafe", slug=item.slug, name=slug)
         item.slug = slug
         if item.kind == "page":
             folder = "content/pages"
@@ -324,11 +343,11 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         if live and out in claimed:
             # Two items at one address (same slug, same year): the second keeps its file, with its
             # own slug, so the build does not fail on a URL claimed twice.
+            other = claimed[out]
             item.slug = f"{slug}-{n if n > 2 else 2}"
+            ilog.warning(item.source_ref, "import-url-taken", url=url, other=other)
             url = new_url(item, cfg)
             out = output_path(url[len(cfg.root_path) - 1:])
-            warnings.append(ImportWarning(item.source_ref, "import-url-taken",
-                                          {"url": url, "other": claimed.get(out, "")}))
         if live:
             claimed[out] = item.source_ref
         placed.append((item, rel, url, bundle))
@@ -344,17 +363,17 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
                 continue  # ?p=ID: only the host's redirect files can match a query
             safe = safe_url_path(path)
             if safe is None:
-                warnings.append(ImportWarning(item.source_ref, "import-alias-unsafe", {"url": old}))
+                ilog.warning(item.source_ref, "import-alias-unsafe", url=old)
                 continue
             full = cfg.root_path.rstrip("/") + safe
             if full == url or full.rstrip("/") == url.rstrip("/"):
                 continue
             out = output_path(safe)
             if _is_generated(out) or out in claimed:
-                warnings.append(ImportWarning(item.source_ref, "import-alias-taken", {"url": safe}))
+                ilog.warning(item.source_ref, "import-alias-taken", url=safe)
                 continue
             if out in alias_owner and alias_owner[out] != item.source_ref:
-                warnings.append(ImportWarning(item.source_ref, "import-alias-taken", {"url": safe}))
+                ilog.warning(item.source_ref, "import-alias-taken", url=safe)
                 continue
             if safe not in aliases:
                 aliases.append(safe)
@@ -395,7 +414,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         for m in item.media:
             name = safe_name(m.target)
             if not name:
-                warnings.append(ImportWarning(item.source_ref, "import-media-unsafe", {"name": m.target}))
+                ilog.warning(item.source_ref, "import-media-unsafe", name=m.target)
                 continue
             src = Path(m.source)
             if media_root is not None and not src.is_absolute():
@@ -414,8 +433,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         if not key:
             continue
         if key != author.key:
-            warnings.append(ImportWarning(f"author:{author.key}", "import-slug-unsafe",
-                                          {"slug": author.key, "name": key}))
+            ilog.warning(f"author:{author.key}", "import-slug-unsafe", slug=author.key, name=key)
         profile = {"name": author.name, "bio": author.bio, "links": author.links}
         plan.add(f"content/authors/{key}.yml", _front_matter(profile) if any(profile.values()) else "{}\n")
 
@@ -450,13 +468,13 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         try:
             target = safe_join(into, rel)
         except UnsafePath:
-            warnings.append(ImportWarning(rel, "import-path-unsafe", {"path": rel}))
+            ilog.warning(rel, "import-path-unsafe", path=rel)
             continue
         if isinstance(data, Path):
             try:
                 blob = data.read_bytes()
             except OSError:
-                warnings.append(ImportWarning(rel, "import-media-missing", {"path": str(data)}))
+                ilog.warning(rel, "import-media-missing", path=str(data))
                 continue
         else:
             blob = data
