@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ContentError, Problem, ProblemLog
@@ -173,14 +174,12 @@ def _summary(messages, lang, kind, source, into, result, report, verbose) -> Non
                and k.split(":", 1)[1] not in ("caption", "wp_caption", "gallery", "embed", "video", "audio")}
     if unknown:
         table.add_row(t("cli.import.shortcodes"), number(sum(unknown.values())),
-                      ", ".join(f"[{k}] ×{n}" for k, n in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0]))))
+                      escape(", ".join(f"[{k}] ×{n}" for k, n in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))))
     for key, n in sorted(counts.items()):
         if key.startswith("type:"):
-            table.add_row(t("cli.import.not_imported", what=key[5:]), number(n), "")
-    if report.skipped:
-        reasons = Counter(code for _, code in report.skipped)
-        table.add_row(t("cli.import.skipped"), number(len(report.skipped)),
-                      ", ".join(f"{code} ×{n}" for code, n in reasons.most_common()))
+            table.add_row(escape(t("cli.import.not_imported", what=key[5:])), number(n), "")
+    if report.skipped:  # each one is also a warning below, worded
+        table.add_row(t("cli.import.skipped"), number(len(report.skipped)), "")
     table.add_row(t("cli.import.files"), number(len(report.created) + len(report.updated)),
                   t("cli.import.note_files", created=number(len(report.created)),
                     updated=number(len(report.updated)), unchanged=number(len(report.unchanged))))

@@ -288,6 +288,22 @@ def _redirect_page(target: str, name: str, lang: str) -> str:
             f'<p><a href="{t}">{n}</a></p>\n</body>\n</html>\n')
 
 
+_LINK_TARGET = re.compile(r'(\]\(|href=")(/[^)\s"]*)')
+
+
+def _relinked(body: str, moved: dict[str, str]) -> str:
+    """`](/2024/02/05/old/)` -> `](/2024/old/)` when the old address is an imported item's."""
+    def swap(m: re.Match) -> str:
+        target, _, fragment = m.group(2).partition("#")
+        path, _, query = target.partition("?")
+        key = unquote(path) + (f"?{query}" if query else "")
+        new = moved.get(key)
+        if new is None:
+            return m.group(0)
+        return m.group(1) + new + (f"#{fragment}" if fragment else "")
+    return _LINK_TARGET.sub(swap, body)
+
+
 def _rooted(body: str, targets: list[str], prefix: str) -> str:
     """Point a page's relative links to its media at `prefix` + name (pages are not bundles)."""
     for name in targets:
@@ -315,8 +331,10 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         plan.add("contentkit.yml", config_text)
 
     # Files and addresses of the items ------------------------------------------------------
+    owned_before = set(_read_manifest(into / MANIFEST).get("files", {}))
     taken_files: set[str] = set()
-    claimed: dict[str, str] = {}  # output path -> source_ref of the page there
+    claimed: dict[str, str] = {}  # output path -> source_ref of the imported page there
+    existing = _existing_outputs(into, owned_before)  # output path -> the site's file there
     placed = []
     for item in result.items:
         slug = safe_name(item.slug) or safe_name(slugify(item.title)) or \
@@ -340,14 +358,17 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         url = new_url(item, cfg)
         out = output_path(url[len(cfg.root_path) - 1:])
         live = item.status in ("published", "scheduled")
-        if live and out in claimed:
-            # Two items at one address (same slug, same year): the second keeps its file, with its
-            # own slug, so the build does not fail on a URL claimed twice.
-            other = claimed[out]
-            item.slug = f"{slug}-{n if n > 2 else 2}"
+        if (live and out in claimed) or out in existing:
+            # Two items at one address (same slug, same year, or a page the site already has): this
+            # one gets its own slug, so the build does not fail on a URL claimed twice.
+            other = claimed.get(out) or existing[out]
             ilog.warning(item.source_ref, "import-url-taken", url=url, other=other)
-            url = new_url(item, cfg)
-            out = output_path(url[len(cfg.root_path) - 1:])
+            k = 2
+            while (out in claimed or out in existing) and k < 1000:
+                item.slug = f"{slug}-{k}"
+                url = new_url(item, cfg)
+                out = output_path(url[len(cfg.root_path) - 1:])
+                k += 1
         if live:
             claimed[out] = item.source_ref
         placed.append((item, rel, url, bundle))
@@ -369,7 +390,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
             if full == url or full.rstrip("/") == url.rstrip("/"):
                 continue
             out = output_path(safe)
-            if _is_generated(out) or out in claimed:
+            if _is_generated(out) or out in claimed or out in existing:
                 ilog.warning(item.source_ref, "import-alias-taken", url=safe)
                 continue
             if out in alias_owner and alias_owner[out] != item.source_ref:
@@ -387,9 +408,16 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
             if ref == item.source_ref and live:
                 report.redirects.append((old, url))
 
+    # Links between imported items to an old address point at the new one directly.
+    moved = {old: new for old, new in report.redirects}
+    for item, rel, url, bundle in placed:
+        for old in item.old_urls:
+            if item.status == "published" and not urlsplit(old).query:
+                moved.setdefault(url_path(old), url)
+
     # Content files, media, comments ----------------------------------------------------------
     for item, rel, url, bundle in placed:
-        body = item.body
+        body = _relinked(item.body, moved) if moved else item.body
         if item.media and not bundle:  # a page: its media under static/media/<slug>/
             prefix = f"{cfg.root_path}media/{item.slug}/"
             body = _rooted(body, [m.target for m in item.media], prefix)
@@ -449,7 +477,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         if safe is None or safe in term_seen:
             continue
         out = output_path(safe)
-        if _is_generated(out) or out in claimed or out in alias_owner:
+        if _is_generated(out) or out in claimed or out in alias_owner or out in existing:
             continue
         term_seen.add(safe)
         plan.add(f"static/{out}", _redirect_page(cfg.absolute(target) if hasattr(cfg, "absolute") else target,
@@ -517,6 +545,28 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
         write_atomic(into / REPORT, (json.dumps(report.to_json(), indent=2, ensure_ascii=False,
                                                 default=str) + "\n").encode())
     return report
+
+
+def _existing_outputs(into: Path, ours: set[str]) -> dict[str, str]:
+    """Output paths the site's own content (not an earlier import's) already takes, with the file
+    taking each: an imported item must not claim them (the build would fail)."""
+    if not (into / "content").is_dir() or find_config_file(into) is None:
+        return {}
+    from ..build import load_site  # the content model, as the build sees it (drafts included)
+    from ..model import BuildOptions
+    try:
+        site = load_site(into, BuildOptions(preview=True), log=ProblemLog(), use_cache=False, workers=1,
+                         extensions=[])
+    except Exception:  # a site that does not load yet: its build will say why
+        return {}
+    taken = {}
+    for a in site.posts + site.pages + list(site.hidden):
+        if a.source not in ours and f"content/{a.source}" not in ours:
+            taken[a.output] = a.source
+    for out, a in site.redirects.items():
+        if a.source not in ours and f"content/{a.source}" not in ours:
+            taken.setdefault(out, a.source)
+    return taken
 
 
 def _read_manifest(path: Path) -> dict:

@@ -310,6 +310,10 @@ class BodyConverter:
             return html
         for el in list(root.iter("figure")):
             self._figure(el)
+        for quote in root.iter("blockquote"):  # <cite> of a quote: its own line, "— who"
+            for cite in quote.findall("cite"):
+                cite.tag = "p"
+                cite.text = "— " + (cite.text or "")
         for el in list(root.iter()):
             if el.getparent() is None and el is not root:
                 continue  # dropped with an ancestor
@@ -421,7 +425,7 @@ class BodyConverter:
             return
         if block:
             new = lxml.html.Element("p")
-            new.text = text.strip()
+            new.text = re.sub(r"^<p>(ckph\d+x)</p>$", r"\1", text.strip())
             new.tail = el.tail
             parent.replace(el, new)
             return
@@ -513,6 +517,8 @@ def to_text(html: str) -> str:
     """An excerpt's HTML as one line of plain text."""
     if not html or not html.strip():
         return ""
-    text = re.sub(r"<[^>]+>", " ", re.sub(r"<!--.*?-->", " ", html, flags=re.S))
+    text = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
+    text = re.sub(r"<(?:br|/?p|/?div|/?li|/?h\d|/?ul|/?ol|/?blockquote)\b[^>]*>", " ", text, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
     text = _SHORTCODE.sub(lambda m: m.group(5) or "", text)
     return " ".join(htmllib.unescape(text).split())

@@ -26,6 +26,7 @@ Mapping (docs/import.md says it for users):
 """
 from __future__ import annotations
 
+import html as htmllib
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -136,6 +137,7 @@ class WXRReader:
         self._current_media: dict[str, str] = {}
         self._current_ref = ""
         self.is_wxr = False
+        self.links: list[tuple[ImportedItem, str]] = []  # (post, its <link> path) for the permalink
 
     # Reading -----------------------------------------------------------------------------------
     def read(self) -> ImportResult:
@@ -238,18 +240,18 @@ class WXRReader:
             login = fields.get("author_login", "").strip()
             if not login:
                 return
-            display = " ".join(fields.get("author_display_name", "").split()) or " ".join(
-                f"{fields.get('author_first_name', '')} {fields.get('author_last_name', '')}".split()) or login
+            display = _plain(fields.get("author_display_name")) or _plain(
+                f"{fields.get('author_first_name', '')} {fields.get('author_last_name', '')}") or login
             self._author(login, display, fields.get("author_email", "").strip())
         elif name == "category":
             nicename = decoded_slug(fields.get("category_nicename", ""))
             if nicename:
-                self.categories[nicename] = {"name": " ".join(fields.get("cat_name", "").split()) or nicename,
+                self.categories[nicename] = {"name": _plain(fields.get("cat_name")) or nicename,
                                              "parent": decoded_slug(fields.get("category_parent", ""))}
         elif name == "tag":
             slug = decoded_slug(fields.get("tag_slug", ""))
             if slug:
-                self.tags[slug] = " ".join(fields.get("tag_name", "").split()) or slug
+                self.tags[slug] = _plain(fields.get("tag_name")) or slug
         elif name == "term" and fields.get("term_taxonomy") == "author":  # Co-Authors Plus guests
             pass
 
@@ -277,7 +279,7 @@ class WXRReader:
             ns, name = _local(child.tag)
             if name == "category" and not ns:
                 terms.append((child.get("domain", ""), decoded_slug(child.get("nicename", "")),
-                              " ".join((child.text or "").split())))
+                              _plain(child.text)))
             elif name == "postmeta":
                 kv = {_local(c.tag)[1]: (c.text or "") for c in child}
                 meta[kv.get("meta_key", "")] = kv.get("meta_value", "")
@@ -329,7 +331,7 @@ class WXRReader:
         self._current_ref = ref
         self._current_media = {}
         local, gmt = _date(f.get("post_date", "")), _date(f.get("post_date_gmt", ""))
-        title = " ".join((f.get("title") or "").split())
+        title = _plain(f.get("title"))
         raw_slug = (f.get("post_name") or "").strip()
         slug = decoded_slug(raw_slug) or slugify(title) or (f"{kind}-{post_id}" if post_id else kind)
         if not title:
@@ -407,10 +409,10 @@ class WXRReader:
         if meta.get("_thumbnail_id", "").strip().isdigit():
             self.thumbnails.append((item, meta["_thumbnail_id"].strip()))
         # Old URLs (only for what was public)
-        if wp_status in ("published", "scheduled") and status != "private":
+        if wp_status == "published":  # drafts, private and future posts never had a public URL
             link = f.get("link", "").strip()
             if link:
-                self._old_url(item, link)
+                self._old_url(item, link, own=True)
             if post_id:
                 query = f"/?page_id={post_id}" if item.kind == "page" else f"/?p={post_id}"
                 self.result.query_urls[query] = ref
@@ -444,7 +446,7 @@ class WXRReader:
         self.result.items.append(item)
         self.result.count(item.kind)
 
-    def _old_url(self, item: ImportedItem, url: str) -> None:
+    def _old_url(self, item: ImportedItem, url: str, own: bool = False) -> None:
         parts = urlsplit(url)
         if parts.netloc and parts.netloc.lower() not in self.hosts:
             return
@@ -455,6 +457,8 @@ class WXRReader:
             self.result.query_urls[f"{path}?{parts.query}"] = item.source_ref
         else:
             item.old_urls.append(path)
+            if own and item.kind == "post":
+                self.links.append((item, unquote(path)))
 
     # Media ------------------------------------------------------------------------------------
     def _upload_path(self, url: str) -> str | None:
@@ -523,7 +527,7 @@ class WXRReader:
         # Attachments: their pages redirect to the post they belong to; featured images; galleries.
         for att_id, att in self.attachments.items():
             parent = self.by_id.get(att["parent"])
-            if parent is not None and parent.status in ("published", "scheduled") and att["link"]:
+            if parent is not None and parent.status == "published" and att["link"]:
                 self._old_url(parent, att["link"])
                 self.result.query_urls[f"/?attachment_id={att_id}"] = parent.source_ref
         for item, thumb in self.thumbnails:
@@ -557,6 +561,24 @@ class WXRReader:
                                  if t.taxonomy == "tag" or t.name in used_categories]
         if self.offsets:
             self.result.counts["timezone-offset-minutes"] = offset
+        self.result.permalink = self._permalink()
+
+    def _permalink(self) -> str:
+        """The contentkit pattern every published post's <link> follows, when one does."""
+        patterns = {"/{year}/{month}/{day}/{slug}/": "{y}/{m}/{d}/{s}", "/{year}/{month}/{slug}/": "{y}/{m}/{s}",
+                    "/{year}/{slug}/": "{y}/{s}", "/{slug}/": "{s}"}
+        fits = set(patterns)
+        seen = 0
+        for item, link in self.links:
+            d = item.date
+            if d is None:
+                continue
+            seen += 1
+            values = {"y": f"{d.year:04d}", "m": f"{d.month:02d}", "d": f"{d.day:02d}", "s": item.slug}
+            fits = {p for p in fits if link == "/" + patterns[p].format(**values) + "/"}
+            if not fits:
+                return ""
+        return next(iter(fits)) if seen and len(fits) == 1 else ""
 
     def _gallery(self, item: ImportedItem, spec: str) -> str:
         if spec.startswith("post"):
@@ -575,6 +597,12 @@ class WXRReader:
             title = f' "{att["caption"]}"' if att["caption"] else ""
             lines.append(f"![{alt}]({src}{title})")
         return "\n\n".join(lines)
+
+
+def _plain(value) -> str:
+    """A title or a name as WordPress stores it (HTML entities, stray tags) -> plain text."""
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", str(value or "")))
+    return " ".join(text.split())
 
 
 def _at_end(path: Path, line) -> bool:
