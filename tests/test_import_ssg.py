@@ -87,7 +87,8 @@ EXPECTED = {
             "/blog/": "Le blog",
             "/nous-contacter/": "Contact",  # url:
         },
-        "drafts": ["Brouillon à ne pas publier", "Offre de stage 2021", "Annonce programmée"],
+        "drafts": ["Brouillon à ne pas publier", "Offre de stage 2021", "Annonce programmée",
+                   "Notes de travail"],  # a Markdown file inside a leaf bundle: a resource to Hugo
     },
     "pelican": {
         "published": {
@@ -313,6 +314,13 @@ def test_hugo_page_bundle_resources_are_copied_with_the_article(hugo):
     assert {img.get("alt") for img in about.iter("img")} == {"Notre bureau", "Logo"}
 
 
+def test_hugo_markdown_inside_a_leaf_bundle_is_listed_not_imported(hugo):
+    ref = "content/posts/carte-interactive/notes-de-travail.md:1"
+    assert (ref, "import-hugo-inside-bundle") in hugo.result.skipped
+    url = hugo.urls["Construire une carte interactive"]
+    assert not hugo.file(urljoin(url, "notes-de-travail.md")).exists()
+
+
 def test_hugo_toml_yaml_and_json_front_matter():
     toml = split_front_matter('+++\ntitle = "A"\ndate = 2023-02-14T10:00:00+01:00\n+++\nBody\n')
     assert toml.syntax == "toml" and toml.meta["title"] == "A" and toml.body == "Body\n" and toml.body_line == 5
@@ -430,3 +438,16 @@ def test_the_command_imports_a_jekyll_site_and_dry_run_writes_nothing(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "site/content/posts/2023/bilan-annee-un/index.md").is_file()
     assert "Traceback" not in done.stderr
+
+
+def test_hugo_without_permalinks_keeps_the_main_section_addresses(tmp_path):
+    (tmp_path / "content/blog").mkdir(parents=True)
+    (tmp_path / "config.yaml").write_text("title: Petit blog\nbaseURL: https://petit.example/\n")
+    (tmp_path / "content/blog/Mon Premier.md").write_text("---\ntitle: Premier\ndate: 2024-05-02\n---\nTexte.\n")
+    (tmp_path / "content/blog/deux.md").write_text("---\ntitle: Deux\ndate: 2024-05-03\nslug: second\n---\nTexte.\n")
+    result = read_hugo(tmp_path)
+    assert result.permalink == "/blog/{slug}/"
+    report = write_import(result, tmp_path / "site", dry_run=True, source_kind="hugo")
+    # Hugo: /<section>/<slug or file name>/, lowercased, spaces made hyphens; contentkit the same
+    assert sorted(i["url"] for i in report.items) == ["/blog/mon-premier/", "/blog/second/"]
+    assert report.redirects == [] and not (tmp_path / "site").exists()

@@ -104,7 +104,22 @@ class HugoReader(SiteReader):
     def read(self) -> ImportResult:
         self._config()
         self.read_items()
+        self._main_section_permalink()
         return self.finish()
+
+    def _main_section_permalink(self) -> None:
+        """Without a `permalinks` pattern, Hugo serves a section's posts at /<section>/<slug>/:
+        contentkit's pattern is made the same for the main section (params.mainSections, else the
+        section with the most posts), so those addresses do not change."""
+        sections: dict[str, int] = {}
+        for item, ctx in self.entries:
+            if item.kind == "post":
+                section = ctx.content_rel.split("/", 1)[0]
+                sections[section] = sections.get(section, 0) + 1
+        main = next((s for s in self.main_sections if s in sections), None) or \
+            (max(sorted(sections), key=lambda s: sections[s]) if sections else None)
+        if main and main not in self.permalinks and re.fullmatch(r"[a-z0-9_-]+", main):
+            self.result.permalink = f"/{main}/{{slug}}/"
 
     # Config ----------------------------------------------------------------------------------
     def _config(self) -> None:
@@ -204,8 +219,13 @@ class HugoReader(SiteReader):
         for path in files:
             rel = path.relative_to(self.root).as_posix()
             suffix = path.suffix.lower()
-            if any(d in path.parents for d in leaf_dirs) and not (path.parent in leaf_dirs and path.name.split(".")[0] == "index"):
-                continue  # a resource of a leaf bundle (or a page of one: Hugo does not render it)
+            if any(p in leaf_dirs for p in path.parents) and not (path.parent in leaf_dirs and path.name.split(".")[0] == "index"):
+                # A resource of a leaf bundle (copied with it); a Markdown file there is one too:
+                # Hugo never rendered it as a page, so it is listed, not imported.
+                if suffix in MARKDOWN_SUFFIXES:
+                    self.result.skip(self.ref(rel), "import-hugo-inside-bundle")
+                    self.result.log.warning(self.ref(rel), "import-hugo-inside-bundle", path=rel)
+                continue
             if suffix in MARKDOWN_SUFFIXES:
                 self._content(rel, path)
             elif suffix in OTHER_FORMATS:
