@@ -451,3 +451,26 @@ def test_hugo_without_permalinks_keeps_the_main_section_addresses(tmp_path):
     # Hugo: /<section>/<slug or file name>/, lowercased, spaces made hyphens; contentkit the same
     assert sorted(i["url"] for i in report.items) == ["/blog/mon-premier/", "/blog/second/"]
     assert report.redirects == [] and not (tmp_path / "site").exists()
+
+
+def test_links_to_files_outside_the_site_are_never_read_nor_copied(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("---\ntitle: Clé privée\n---\nAKIA-SECRET\n")
+    jekyll_site = tmp_path / "jekyll"
+    (jekyll_site / "_posts").mkdir(parents=True)
+    (jekyll_site / "_posts/2020-01-01-cle.md").symlink_to(secret)
+    (jekyll_site / "_posts/2020-01-02-sans-en-tete.md").write_text("Pas d'en-tête : Jekyll n'en fait pas un article.\n")
+    (jekyll_site / "_posts/2020-01-03-image.md").write_text("---\ntitle: Image\n---\n![x](/assets/lien.png)\n")
+    (jekyll_site / "assets").mkdir()
+    (jekyll_site / "assets/lien.png").symlink_to(secret)
+    result = read_jekyll(jekyll_site)
+    assert ("_posts/2020-01-01-cle.md:1", "import-file-outside") in result.skipped
+    assert ("_posts/2020-01-02-sans-en-tete.md:1", "import-front-matter-missing") in result.skipped
+    assert [i.title for i in result.items] == ["Image"] and result.items[0].media == []
+    hugo_site = tmp_path / "hugo"
+    (hugo_site / "content/posts/x").mkdir(parents=True)
+    (hugo_site / "content/posts/x/index.md").write_text("---\ntitle: X\ndate: 2020-01-01\n---\nTexte.\n")
+    (hugo_site / "content/posts/x/cle.txt").symlink_to(secret)
+    (hugo_site / "content/posts/x/photo.jpg").write_bytes(b"\xff\xd8\xff")
+    [item] = read_hugo(hugo_site).items
+    assert [m.target for m in item.media] == ["photo.jpg"]

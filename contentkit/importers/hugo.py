@@ -233,6 +233,8 @@ class HugoReader(SiteReader):
                 self.result.log.warning(self.ref(rel), "import-format-unsupported", path=rel, suffix=suffix)
 
     def _content(self, rel: str, path: Path) -> None:
+        if not self.within(rel, path):
+            return
         try:
             src = split_front_matter(read_text(path))
         except SourceProblem as exc:
@@ -431,6 +433,7 @@ class HugoReader(SiteReader):
             names = {m.target for m in item.media}
             for path in sorted(ctx.dir.rglob("*")):
                 if path.is_file() and not path.name.startswith(".") and path.suffix.lower() not in MARKDOWN_SUFFIXES \
+                        and inside(path, self.root) \
                         and str(path.resolve()) not in {m.source for m in item.media}:
                     rel = path.relative_to(ctx.dir).as_posix().replace("/", "-")
                     name, n = rel, 2

@@ -227,6 +227,8 @@ class JekyllReader(SiteReader):
                 self._page(rel, path)
 
     def _source(self, rel: str, path: Path):
+        if not self.within(rel, path):
+            return None
         try:
             return split_front_matter(read_text(path))
         except SourceProblem as exc:
@@ -250,6 +252,9 @@ class JekyllReader(SiteReader):
             return
         src = self._source(rel, path)
         if src is None:
+            return
+        if src.syntax == "none":  # Jekyll copies a post without front matter as a plain file
+            report_problem(self.result, self.ref(rel), SourceProblem("import-front-matter-missing"))
             return
         stem = m.group(4) if m else path.stem
         meta = {**self._defaults(rel, "drafts" if draft else "posts"), **self._defaults(rel, "posts"), **src.meta}

@@ -201,6 +201,8 @@ class PelicanReader(SiteReader):
                 self._content(rel, crel, path, kind)
 
     def _content(self, rel: str, crel: str, path: Path, kind: str) -> None:
+        if not self.within(rel, path):
+            return
         try:
             text = read_text(path)
             if text.startswith("---\n"):

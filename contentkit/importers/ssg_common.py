@@ -405,6 +405,15 @@ class SiteReader:
         self.by_old: dict[str, object] = {}
         self._urls: dict[int, str] = {}
 
+    def within(self, rel: str, path: Path) -> bool:
+        """Whether a source file really is in the site folder: a symbolic link to a file outside it
+        (`_posts/x.md -> ~/.ssh/id_rsa` in a cloned repository) is never read nor published."""
+        if inside(path, self.root):
+            return True
+        self.result.skip(self.ref(rel), "import-file-outside")
+        self.result.log.warning(self.ref(rel), "import-file-outside", path=rel)
+        return False
+
     def ref(self, rel: str, line: int | None = 1) -> str:
         return f"{rel}:{line or 1}"
 
