@@ -474,3 +474,18 @@ def test_links_to_files_outside_the_site_are_never_read_nor_copied(tmp_path):
     (hugo_site / "content/posts/x/photo.jpg").write_bytes(b"\xff\xd8\xff")
     [item] = read_hugo(hugo_site).items
     assert [m.target for m in item.media] == ["photo.jpg"]
+
+
+def test_a_date_with_an_offset_keeps_the_old_sites_day_and_builds(tmp_path):
+    """00:30 in Paris is the previous day in UTC: the post keeps the day of its old URL, and the
+    writer and the build agree on its address (no alias onto the article itself)."""
+    source = tmp_path / "old"
+    (source / "_posts").mkdir(parents=True)
+    (source / "_config.yml").write_text("timezone: Europe/Paris\npermalink: /:year/:month/:day/:title/\n")
+    (source / "_posts/2021-03-15-minuit.md").write_text("---\ntitle: Minuit\ndate: 2021-03-15 00:30:00 +0100\n---\nTexte.\n")
+    (source / "_posts/2021-03-16-utc.md").write_text("---\ntitle: UTC\ndate: 2021-03-16T23:30:00Z\n---\nTexte.\n")
+    report = write_import(read_jekyll(source), tmp_path / "site", dry_run=False, source_kind="jekyll")
+    built = build_site(tmp_path / "site", tmp_path / "out", BuildOptions(now=NOW), use_cache=False, workers=1)
+    assert sorted(a.url for a in built.site.posts) == sorted(i["url"] for i in report.items) == \
+        ["/2021/03/15/minuit/", "/2021/03/17/utc/"]  # Jekyll reads dates in its timezone (localtime):
+    assert report.redirects == []                    # 23:30 UTC was already /2021/03/17/ there

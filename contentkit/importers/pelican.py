@@ -221,7 +221,7 @@ class PelicanReader(SiteReader):
             self.result.skip(ref, "import-pelican-no-title")
             self.result.log.warning(ref, "import-pelican-no-title", path=rel)
             return
-        when = source_datetime(meta.get("date"), None)
+        when = source_datetime(meta.get("date"), self.tz)
         if meta.get("date") not in (None, "") and when is None:
             self.result.log.warning(self.ref(rel, key_lines.get("date")), "import-date-unreadable", value=meta.get("date"))
         if when is None:
@@ -255,7 +255,7 @@ class PelicanReader(SiteReader):
             category = folder.split("/")[-1] if folder and self.s.get("USE_FOLDER_AS_CATEGORY") else \
                 str(self.s.get("DEFAULT_CATEGORY") or "misc")
         item = ImportedItem(kind=kind, source_ref=ref, title=" ".join(title.split()), slug=slugify(slug) or "x",
-                            date=when, updated=source_datetime(meta.get("modified"), None), status=status)
+                            date=when, updated=source_datetime(meta.get("modified"), self.tz), status=status)
         if kind == "post":
             item.categories = [category] if category else []
             item.tags = unique(as_list(meta.get("tags") or meta.get("tag") or meta.get("keywords"),

@@ -340,9 +340,9 @@ def line_of(body: str, index: int, body_line: int) -> int:
 
 
 def source_datetime(value, tz: ZoneInfo | None = None) -> datetime | None:
-    """A front-matter date as the old generator read it: a datetime, naive when the source gave no
-    zone (the new site's timezone then applies, as the old site's did), aware when it gave one
-    (moved to `tz`, the old site's timezone, when known). None when absent or unreadable."""
+    """A front-matter date as the old generator read it, as a naive datetime: the wall time of the
+    old site (a date with an offset is moved to `tz`, the old site's timezone, when known, else
+    kept in its own). None when absent or unreadable."""
     if value in (None, "") or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
@@ -362,8 +362,11 @@ def source_datetime(value, tz: ZoneInfo | None = None) -> datetime | None:
                 return None
     else:
         return None
-    if parsed.tzinfo is not None and tz is not None:
-        parsed = parsed.astimezone(tz)
+    if parsed.tzinfo is not None:
+        # The old site's wall time, without its zone: the day in every URL stays the one the old
+        # site used, and the build and write_import (which reads an aware date in the new site's
+        # zone, a naive one as it is written) agree on it.
+        parsed = (parsed.astimezone(tz) if tz is not None else parsed).replace(tzinfo=None)
     return parsed
 
 
