@@ -19,10 +19,12 @@ from .slugs import slugify
 from .config import SiteConfig
 from .content.liquid import guessed_address, post_url_targets, target_name
 from .content.liquid import problems as liquid_problems
-from .content.markdown import render_markdown
+from .content.fields import is_trusted, typed_profile
+from .content.markdown import RenderedMarkdown, render_markdown
+from .content.sanitize import removed as sanitized_away, sanitize
 from .content.typography import typeset
 from .content.frontmatter import without_control_characters
-from .content.reader import LANGUAGE_KEYS, SourceDocument
+from .content.reader import LANGUAGE_KEYS, SourceDocument, count_prose_words, line_in_body
 from .text import lang_root, reading_time_minutes
 from .dates import DateError, filename_date, parse_date
 from .deferred import raw
@@ -78,6 +80,11 @@ class Assembler:
             if changed:
                 key = next((k for k, v in data.items() if without_control_characters(v)[1]), None)
                 self.log.warning(rel, "control-character-escaped", line=lines.get(str(key)), field=key)
+            try:
+                typed_profile(data, lines, rel)  # a javascript:/data: link is refused, located
+            except ContentError as exc:
+                self.log.add(exc.problem)
+                continue
             name = str(data.get("name") or "").strip()
             if not name:
                 self.log.warning(rel, "author-no-name", line=1)
@@ -122,17 +129,19 @@ class Assembler:
         bio = str(bio)
         known = {"name", "role", "job_title", "title", "company", "bio", "photo", "avatar",
                  "expertise", "links", "email", "hide_from_team", "website", "twitter", "github",
-                 "linkedin", "mastodon", "fr", "en"}
+                 "linkedin", "mastodon", "fr", "en", "trusted"}
         return Author(
             id=author_id, name=name, role=role,
             job_title=str(data.get("job_title") or data.get("title") or ""),
             company=str(data.get("company") or ""), bio=bio,
-            bio_html=render_markdown(bio, self.config.language).html if bio else "",
+            # Front-matter Markdown: raw HTML in a bio is shown as text, never passed.
+            bio_html=render_markdown(bio, self.config.language, raw_html="escape").html if bio else "",
             photo=str(data.get("photo") or data.get("avatar") or ""),
             expertise=[str(e) for e in expertise], links={str(k): str(v) for k, v in links.items()},
             # An address written in a post's front matter is for matching a profile only: never shown.
             email="" if generated else str(data.get("email") or ""),
             hide_from_team=bool(data.get("hide_from_team", role != "staff")), generated=generated,
+            trusted=is_trusted(data, role),
             source=rel, params={k: v for k, v in data.items() if k not in known},
             url=f"{self.root}authors/{author_id}/")
 
@@ -152,7 +161,8 @@ class Assembler:
         if text.casefold() in self._by_name:
             return self._by_name[text.casefold()]
         author = Author(id=slug or "auteur", name=text, role=role, generated=True,
-                        hide_from_team=role != "staff", url=f"{self.root}authors/{slug}/")
+                        hide_from_team=role != "staff", url=f"{self.root}authors/{slug}/",
+                        trusted=role == "staff")
         author.fingerprint = fingerprint("generated", text, role)
         self.authors[author.id] = author
         self._by_name[text.casefold()] = author
@@ -226,17 +236,20 @@ class Assembler:
             people = [p for p in [self.resolve_person(self.config.author_default, rel, None)] if p]
         interviewees = self._people(meta, rel, lines, "interviewees", None, role="interviewee")
         url = self.root.rstrip("/") + url_path
-        excerpt = (doc.rendered.excerpt_html or (f"<p>{doc.summary_html}</p>" if doc.summary_html else "")
-                   or doc.rendered.first_paragraph_html)
+        policy = self.raw_html_policy(people)
+        rendered, words = self._body_policy(doc, policy) if doc.rendered.raw_html and policy != "allow" \
+            else (doc.rendered, doc.words)
+        excerpt = (rendered.excerpt_html or (f"<p>{doc.summary_html}</p>" if doc.summary_html else "")
+                   or rendered.first_paragraph_html)
         summary = plain_text(doc.summary_html) if doc.summary_html else shorten(
-            plain_text(doc.rendered.first_paragraph_html) or plain_text(doc.rendered.html[:2000]))
+            plain_text(rendered.first_paragraph_html) or plain_text(rendered.html[:2000]))
 
         article = Article(
             source=rel, kind=doc.kind, title=title, slug=slug, url=url, output=output_path(url_path),
-            lang=doc.lang, date=date, updated=updated, html=raw(doc.rendered, "html"),
-            excerpt_html=rooted_links(excerpt, url), summary=summary, toc=doc.rendered.toc,
-            toc_html=raw(doc.rendered, "toc_html"), words=doc.words,
-            reading_time=reading_time_minutes(doc.words, doc.lang), fingerprint="",
+            lang=doc.lang, date=date, updated=updated, html=raw(rendered, "html"),
+            excerpt_html=rooted_links(excerpt, url), summary=summary, toc=rendered.toc,
+            toc_html=raw(rendered, "toc_html"), words=words,
+            reading_time=reading_time_minutes(words, doc.lang), fingerprint="", raw_html=policy,
             status=status, authors=people, interviewees=interviewees,
             reviewers=[str(r) for r in _as_list(meta.get("reviewers"))],
             approved_by=str(meta.get("approved_by") or ""),
@@ -262,6 +275,36 @@ class Assembler:
         article.category_names = _as_list(meta.get("categories") or meta.get("category"))
         article.source_key = key
         return article
+
+    def raw_html_policy(self, people: list[Author]) -> str:
+        """What raw HTML in a body by `people` may do: the site's `markdown.raw_html`, made
+        "sanitize" when one of them is not trusted (guests and interviewees by default)."""
+        policy = self.config.raw_html
+        if policy == "allow" and any(not p.trusted for p in people):
+            return "sanitize"
+        return policy
+
+    def _body_policy(self, doc: SourceDocument, policy: str) -> tuple[RenderedMarkdown, int]:
+        """The body of `doc` (which holds raw HTML) under `policy`, and its word count. "sanitize":
+        the cached HTML cleaned (content/sanitize.py), each kind of thing removed a located warning;
+        "escape": the body rendered again with raw HTML shown as text."""
+        rel, body = doc.rel, doc.body
+        if policy == "escape":
+            rendered = render_markdown(body, lang_root(doc.lang), raw_html="escape")
+            self.log.warning(rel, "raw-html-escaped", line=line_in_body(body, doc.body_line, doc.rendered.raw_html[0]),
+                             count=len(doc.rendered.raw_html))
+            return rendered, count_prose_words(rendered.html, doc.lang)
+        src = doc.rendered
+        html = sanitize(src.html)
+        for what, needles in sanitized_away(src.html, html):
+            line = next((line_in_body(body, doc.body_line, n) for n in needles if n and n in body), doc.body_line)
+            self.log.warning(rel, "raw-html-removed", line=line, what=what)
+        rendered = RenderedMarkdown(
+            html=html, excerpt_html=sanitize(src.excerpt_html) if src.excerpt_html else src.excerpt_html,
+            first_paragraph_html=sanitize(src.first_paragraph_html), toc_html=sanitize(src.toc_html),
+            toc=src.toc, liquid=src.liquid, template_tags=src.template_tags, raw_html=src.raw_html,
+            refused=src.refused)
+        return rendered, count_prose_words(html, doc.lang)
 
     def _date(self, meta, key, rel, lines):
         if meta.get(key) in (None, ""):
@@ -461,7 +504,7 @@ def assemble_site(config: SiteConfig, documents: dict[str, tuple[SourceDocument,
         a.fingerprint = fingerprint(
             a.source_key, a.url, a.status, a.is_future, [p.fingerprint for p in a.authors + a.interviewees],
             [(t.slug, t.name) for t in a.tags], [(c.slug, c.name) for c in a.categories],
-            a.series, a.event, a.date, a.updated, post_links.get(a.source))
+            a.series, a.event, a.date, a.updated, post_links.get(a.source), a.raw_html)
     return site
 
 

@@ -23,6 +23,8 @@ CONFIG_NAMES = ("contentkit.yml", "contentkit.yaml")
 # links to them are left out of every page, the sitemap and the feeds. What each one is, as an
 # author reads it, is in the errors catalog (config-output-kind-unknown's hint).
 OUTPUT_KINDS = ("tag", "category", "author", "year", "term_feed", "atom", "rss")
+RAW_HTML_MODES = ("allow", "sanitize", "escape")  # markdown.raw_html (content/markdown.py says the same)
+MARKDOWN_KEYS = ("raw_html",)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class SiteConfig:
     # Kinds of output not to build (Hugo's disableKinds): see OUTPUT_KINDS.
     disable_kinds: list[str] = field(default_factory=list)
     paginate_terms: bool = True  # false: one page per tag/category/author/year, listing all its posts
+    # Markdown options: `raw_html` (RAW_HTML_MODES): what raw HTML in bodies may do (docs/security.md).
+    markdown: dict = field(default_factory=dict)
     # Everything else a theme wants to read (menu, social links...). Kept, not interpreted.
     params: dict = field(default_factory=dict)
     source_file: str | None = None
@@ -79,6 +83,13 @@ class SiteConfig:
         """base_url without its path, e.g. "https://blog.example.com"."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def raw_html(self) -> str:
+        """"allow" (the default: a company's own staff write the bodies), "sanitize" or "escape";
+        posts by an author who is not trusted get at least "sanitize" (assemble.py)."""
+        value = self.markdown.get("raw_html", "allow") if isinstance(self.markdown, dict) else "allow"
+        return value if value in RAW_HTML_MODES else "allow"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -191,6 +202,15 @@ def _validate(cfg: SiteConfig, rel: str, lines: dict, log: ProblemLog) -> None:
         else:
             log.error(rel, "config-output-kind-unknown", line=lines.get("disable_kinds"), kinds=kinds)
         cfg.disable_kinds = [k for k in cfg.disable_kinds if k in OUTPUT_KINDS]
+    for key in cfg.markdown:
+        if key not in MARKDOWN_KEYS:
+            log.warning(rel, "config-key-unknown", line=lines.get("markdown"), setting=f"markdown.{key}",
+                        keys=", ".join(MARKDOWN_KEYS))
+    raw_html = cfg.markdown.get("raw_html", "allow")
+    if raw_html not in RAW_HTML_MODES:
+        log.error(rel, "config-raw-html-unknown", line=lines.get("markdown"), value=repr(raw_html),
+                  modes=", ".join(RAW_HTML_MODES))
+        cfg.markdown = {**cfg.markdown, "raw_html": "allow"}
     if cfg.slug_from not in ("title", "filename"):
         log.error(rel, "config-slug-from-unknown", line=lines.get("slug_from"))
         cfg.slug_from = "title"

@@ -46,6 +46,9 @@ class Author:
     email: str = ""
     hide_from_team: bool = False
     generated: bool = False  # no profile file: made up from a name in front matter
+    # Raw HTML in this author's posts is kept as `markdown.raw_html` says (true) or sanitized
+    # (false): `trusted:` in the profile, else true for staff, false for guests and interviewees.
+    trusted: bool = True
     source: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     url: str = ""
@@ -143,6 +146,8 @@ class Article:
     tag_names: list = field(default_factory=list, repr=False)
     category_names: list = field(default_factory=list, repr=False)
     source_key: str = field(default="", repr=False)  # the source document's cache key (its content)
+    # What raw HTML in the body was allowed to do ("allow", "sanitize", "escape"; docs/security.md).
+    raw_html: str = "allow"
 
     @property
     def category(self) -> "Term | None":

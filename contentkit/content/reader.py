@@ -15,6 +15,7 @@ from ..errors import ContentError, Problem
 from .frontmatter import (NOT_XML, control_characters, decode_source, split_front_matter,
                           without_control_characters)
 from ..text import count_prose_words_fast, lang_root
+from .fields import typed_front_matter
 from .markdown import ENGINE_VERSION, RenderedMarkdown, render_inline, render_markdown
 
 
@@ -68,12 +69,16 @@ def read_document(data: bytes, rel: str, kind: str, default_lang: str) -> Source
         if changed:  # written as a YAML escape ("\x0b"): found only once parsed
             fm.meta[key] = cleaned
             problems.append(Problem.of("control-character-escaped", rel, fm.key_lines.get(key), "warning", field=key))
+    typed_front_matter(fm.meta, fm.key_lines, rel)  # a refused URL is a located ContentError
     lang = document_language(fm.meta, fm.key_lines, default_lang, rel, problems)
     engine_lang = lang_root(lang)  # typography and word rules are per language: fr-CA is French
     try:
         rendered = render_markdown(fm.body, engine_lang)
     except Exception as exc:  # a Markdown extension choking on odd input must not kill the build
         raise ContentError(rel, "markdown-failed", line=fm.body_line, error=exc) from None
+    for value in rendered.refused:  # a javascript:/data: address written with Markdown syntax
+        problems.append(Problem.of("markdown-address-refused", rel, line_in_body(fm.body, fm.body_line, value),
+                                   "warning", value=shortened(value)))
     summary = fm.meta.get("summary") or fm.meta.get("description") or fm.meta.get("excerpt")
     summary_html = render_inline(str(summary), engine_lang) if summary else ""
     words = count_prose_words(rendered.html, lang)
@@ -81,6 +86,20 @@ def read_document(data: bytes, rel: str, kind: str, default_lang: str) -> Source
                           body_line=fm.body_line, lang=lang, rendered=rendered,
                           summary_html=summary_html, words=words,
                           problems=tuple(problems))
+
+
+def line_in_body(body: str, body_line: int, needle: str) -> int:
+    """The file line where `needle` (a value, a tag) first appears in the body; the body's first
+    line when it cannot be found (the Markdown engine may have unescaped it)."""
+    at = body.find(needle)
+    if at < 0:
+        at = body.lower().find(needle.lower())
+    return body_line + (body.count("\n", 0, at) if at >= 0 else 0)
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def normalise_language(value, site_lang: str) -> str | None:

@@ -119,7 +119,10 @@ def _feed(site: Site, items: list[Article], title: str, page_url: str, feed_path
                 entry.dc.dc_creator(person.name)
         for term in a.tags + a.categories:
             entry.category(term=term.name, label=term.name)
-        entry.summary(a.summary or a.title)
+        # a.summary is plain text: Atom says so (type text); RSS's <description> is HTML, so its
+        # "<" and ">" are escaped, or a summary's `<b onmouseover=...>` would be markup there.
+        summary = a.summary or a.title
+        entry.summary(summary if fmt == "atom" else summary.replace("<", "&lt;").replace(">", "&gt;"))
         if cfg.feed_full_content:
             entry.content(feed_content(a, cfg.site_url, content_memo), type="CDATA" if fmt == "rss" else "html")
     return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
