@@ -24,7 +24,7 @@ CORE = ("contentkit.config", "contentkit.content", "contentkit.model", "contentk
         "contentkit.deferred", "contentkit.forking", "contentkit.extensions", "contentkit.i18n",
         "contentkit.shortcuts", "contentkit.yaml_safe")
 FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics", "contentkit.serve",
-            "contentkit.commands", "contentkit.cli")
+            "contentkit.commands", "contentkit.cli", "contentkit.importers")
 
 # (importer, imported) still to be turned into extension hooks (issue #13); never add to this list
 KNOWN_CORE_TO_FEATURE: set[tuple[str, str]] = set()  # all turned into extensions

@@ -383,7 +383,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
             if urlsplit(old).query:
                 continue  # ?p=ID: only the host's redirect files can match a query
             safe = safe_url_path(path)
-            if safe is None:
+            if safe is None or "//" in safe or any(c in safe for c in "\x00\r\n\t"):
                 ilog.warning(item.source_ref, "import-alias-unsafe", url=old)
                 continue
             full = cfg.root_path.rstrip("/") + safe
@@ -474,7 +474,7 @@ def write_import(result: ImportResult, into: Path, *, dry_run: bool, source_kind
             continue
         target = f"{cfg.root_path}{kind}/{slugify(term.name) or 'x'}/"
         safe = safe_url_path(url_path(term.old))
-        if safe is None or safe in term_seen:
+        if safe is None or "//" in safe or safe in term_seen:
             continue
         out = output_path(safe)
         if _is_generated(out) or out in claimed or out in alias_owner or out in existing:

@@ -248,7 +248,7 @@ class BodyConverter:
         def replace(m: re.Match) -> str:
             open_escape, name, raw_attrs, _slash, inner, close_escape = m.groups()
             if open_escape and close_escape:  # [[gallery]]: the literal text [gallery]
-                return m.group(0)[1:-1]
+                return self.keep(m.group(0)[1:-1], block=False)
             lname = name.lower()
             attrs = shortcode_attrs(raw_attrs)
             inner = inner or ""
