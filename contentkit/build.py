@@ -10,6 +10,11 @@
 All content problems are collected and reported together before anything is rendered; template
 problems before anything is written. `contentkit serve` calls the same `build_site` with a
 `BuildState` kept in memory between rebuilds.
+
+A build holds the site's build lock (lock.py) from start to finish, and first completes the commit
+of a build that was killed after its commit point (output.recover). A file system error (no space
+left, permission denied) is a located problem (`output-write-failed`), never a traceback; the
+previous site stays as it was.
 """
 from __future__ import annotations
 
@@ -30,19 +35,32 @@ import jinja2.compiler
 from . import __version__
 from .assemble import RELATED_MEMO, assemble_site
 from .model import BuildOptions
-from .config import SiteConfig, load_config
-from .content.cache import CACHE_DIR, DocumentCache
+from .config import SiteConfig, load_config, site_language
+from .content.cache import CACHE_DIR, DocumentCache, clean_leftovers as clean_cache_leftovers
 from .content.loader import discover_sources, read_author_files, read_sources
 from .errors import BuildFailed, ContentError, ProblemLog
 from .extensions import Extensions, installed_extensions
 from .forking import can_fork
 from .model import Site, fingerprint
-from .output import OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel, write_atomic
+from .lock import BuildLock, BuildLocked
+from .output import (CommitInterrupted, OutputWriter, ScanSoon, UnsafePath, WriteReport, check_rel, kill_point,
+                     recover, write_atomic)
+from . import output as _output
 from .render.env import load_strings, make_environment, template_error
 from .render.pages import Planner, site_wide_inputs
 
 MARKER_DIR = ".contentkit"
 MARKER = f"{MARKER_DIR}/build.json"
+
+
+class WriteFailed(BuildFailed, OSError):
+    """A file system error (no space left...) stopped the build: a BuildFailed with its located
+    problem (`output-write-failed`) for the terminal, and the OSError it was for callers of
+    `build_site` that catch those."""
+
+    def __init__(self, problems: list, exc: OSError):
+        BuildFailed.__init__(self, problems)
+        self.errno, self.strerror, self.filename = exc.errno, exc.strerror, exc.filename
 
 
 @dataclass
@@ -84,6 +102,8 @@ class BuildContext:
     output: Path | None = None
     started: float = 0.0
     sources: tuple[str, ...] = ()  # the content files found (a failed build says which are fine)
+    on_lock_wait: object = None  # on_lock_wait(holder): another build holds the site's lock
+    had_cache: bool = False  # a cached build of this site ran before this one
 
 
 def load_site(root: Path, options: BuildOptions | None = None, log: ProblemLog | None = None,
@@ -159,6 +179,7 @@ def _assemble(ctx: BuildContext, config: SiteConfig, documents: dict, cache: Doc
         if problem:
             log.warning(CACHE_DIR, "cache-write-failed", reason=problem)
     timings["cache"] += time.perf_counter() - t0
+    kill_point("cache")
     return site
 
 
@@ -188,6 +209,15 @@ MANIFEST_FORMAT = 2
 def _staged(progress, stage: str):
     """progress(done, total) for one stage. A callback that takes a `stage` keyword is told which
     stage ("Reading", "Rendering"); an older one gets the rendering stage only, as before."""
+    if _output._KILL_AT is not None:  # the crash tests' hook: kill_point("read"/"render", done)
+        inner = _staged(progress, stage) if progress is not None else None
+        point = "read" if stage == "Reading" else "render"
+
+        def with_kill_point(done, total):
+            kill_point(point, done)
+            if inner is not None:
+                inner(done, total)
+        return with_kill_point
     if progress is None:
         return None
     try:
@@ -199,10 +229,14 @@ def _staged(progress, stage: str):
     return progress if stage == "Rendering" else None
 
 
-def _load_manifest(path: Path) -> dict[str, list]:
+def _load_manifest(path: Path, log: ProblemLog | None = None) -> dict[str, list]:
     try:
         data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
     except (OSError, ValueError):
+        if log is not None:
+            log.warning(f"{CACHE_DIR}/{path.name}", "manifest-unreadable")
         return {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("files"), dict):
         return {}  # written by an older contentkit: every file is rendered once and compared
@@ -224,30 +258,75 @@ def _fewer_gc_passes():
 
 def build_site(root: Path | str = ".", output: Path | str | None = None, options: BuildOptions | None = None,
                use_cache: bool = True, workers: int | None = None, state: BuildState | None = None,
-               progress=None, extensions: Extensions | list | None = None, **config_overrides) -> BuildResult:
-    """`extensions`: the build's extensions (extensions.py); by default the installed ones."""
+               progress=None, extensions: Extensions | list | None = None, on_lock_wait=None,
+               lock_wait: float | None = None, **config_overrides) -> BuildResult:
+    """`extensions`: the build's extensions (extensions.py); by default the installed ones.
+    `on_lock_wait(holder)`: called once if another build of this site holds its lock (lock.py);
+    this one waits up to `lock_wait` seconds (default: CONTENTKIT_LOCK_WAIT, else 120), then fails
+    with `build-locked`."""
     ctx = BuildContext(
         root=Path(root), options=options or BuildOptions(), log=ProblemLog(), use_cache=use_cache,
         workers=workers, state=state, progress=progress, background_save=True,
         extensions=installed_extensions() if extensions is None else Extensions(extensions),
         config_overrides=config_overrides, output=Path(output) if output is not None else None,
-        started=time.perf_counter())
-    with _fewer_gc_passes():
-        return _build_site(ctx)
+        started=time.perf_counter(), on_lock_wait=on_lock_wait)
+    lock = BuildLock(ctx.root)
+    try:
+        lock.acquire(lock_wait, on_lock_wait)
+    except BuildLocked as exc:
+        ctx.log.lang = site_language(ctx.root)  # worded as the site's other problems
+        ctx.log.error(f"{CACHE_DIR}/{exc.path.name}", "build-locked", pid=exc.holder.pid or "?",
+                      started=exc.holder.started or "?")
+        raise BuildFailed(ctx.log.problems) from None
+    except OSError as exc:  # the lock file cannot even be made (read-only site folder...)
+        ctx.log.lang = site_language(ctx.root)
+        ctx.log.error(str(exc.filename or lock.path), "output-write-failed", reason=exc.strerror or str(exc))
+        raise BuildFailed(ctx.log.problems) from None
+    failed = True
+    try:
+        with _fewer_gc_passes():
+            result = _build_site(ctx)
+        failed = False
+        return result
+    finally:
+        lock.release(remove=lock.made_dir and (failed or not use_cache))
 
 
 def _build_site(ctx: BuildContext) -> BuildResult:
-    # What the output folder holds now, found by a forked process while the content is loaded.
     guessed_out = ctx.output if ctx.output is not None else ctx.root.resolve() / "site"
     guessed_out = guessed_out if guessed_out.is_absolute() else Path.cwd() / guessed_out
-    scanned = ScanSoon(guessed_out)
+    scanned = None
     try:
+        _recover(ctx, guessed_out)  # before anything reads the output folder
+        clean_cache_leftovers(ctx.root)
+        ctx.had_cache = (ctx.root / CACHE_DIR / "sources.bin").exists()
+        # What the output folder holds now, found by a forked process while the content is loaded.
+        scanned = ScanSoon(guessed_out)
         return _build(ctx, guessed_out, scanned)
     except BuildFailed as exc:
         exc.sources = ctx.sources
         raise
+    except OSError as exc:  # no space left, permission denied...: located, and nothing published
+        where, reason = str(exc.filename or guessed_out), exc.strerror or str(exc)
+        if isinstance(exc, CommitInterrupted):
+            ctx.log.error(where, "output-commit-interrupted", reason=reason)
+        else:
+            ctx.log.error(where, "output-write-failed", reason=reason)
+        failure = WriteFailed(ctx.log.problems, exc)
+        failure.sources = ctx.sources
+        raise failure from None
     finally:
-        scanned.close()
+        if scanned is not None:
+            scanned.close()
+
+
+def _recover(ctx: BuildContext, out_dir: Path) -> None:
+    """Complete a commit killed after its commit point (output.recover), saying so once."""
+    outcome = recover(out_dir)
+    if outcome == "rolled-forward":
+        ctx.log.warning(str(out_dir), "output-commit-completed")
+    elif outcome == "damaged":
+        ctx.log.warning(str(out_dir), "output-journal-damaged")
 
 
 def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResult:
@@ -264,9 +343,13 @@ def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResu
     # steps that need the whole new site on disk before it is published (e.g. the search index)
     staged = site.extensions.collect("staged_output", site, ctx.log)
     current = scanned.result() if out_dir == guessed_out else None
+    if out_dir != guessed_out:
+        _recover(ctx, out_dir)
     writer = OutputWriter(out_dir, staging=bool(staged), current=current)
+    if writer.cleaned:
+        ctx.log.warning(str(out_dir.parent), "output-leftovers-removed", names=", ".join(sorted(writer.cleaned)))
     try:
-        to_render, signatures = _changed(planned_by_output, site_sig, _previous_manifest(ctx, manifest_file),
+        to_render, signatures = _changed(planned_by_output, site_sig, _previous_manifest(ctx, manifest_file, writer),
                                          writer)
         ctx.timings["compare"] = time.perf_counter() - t0
 
@@ -292,9 +375,18 @@ def _build(ctx: BuildContext, guessed_out: Path, scanned: ScanSoon) -> BuildResu
     t0 = time.perf_counter()
     site.extensions.run("on_post_build", site, ctx.options)  # e.g. content/.slugs.yml (editorial)
     if ctx.use_cache:
-        manifest_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
-                                               separators=(",", ":")).encode("utf-8"))
+        kill_point("manifest")
+        try:
+            manifest_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(manifest_file, json.dumps({"format": MANIFEST_FORMAT, "files": manifest},
+                                                   separators=(",", ":")).encode("utf-8"))
+        except OSError as exc:  # the site is published; the next build re-renders and compares
+            try:
+                manifest_file.unlink()  # an older manifest would still be right, but say nothing stale
+            except OSError:
+                pass
+            ctx.log.warning(f"{CACHE_DIR}/{manifest_file.name}", "cache-write-failed",
+                            reason=exc.strerror or str(exc))
     ctx.timings["finish"] = time.perf_counter() - t0
     return BuildResult(site=site, output_dir=out_dir, report=report, warnings=ctx.log.warnings,
                        planned=len(planner.files), rendered=len(to_render),
@@ -349,11 +441,17 @@ def _planned_outputs(planner: Planner, log: ProblemLog) -> dict[str, object]:
     return by_output
 
 
-def _previous_manifest(ctx: BuildContext, manifest_file: Path) -> dict[str, list]:
-    """What the last build published: the preview's memory, else the manifest file on disk."""
+def _previous_manifest(ctx: BuildContext, manifest_file: Path, writer: OutputWriter) -> dict[str, list]:
+    """What the last build published: the preview's memory, else the manifest file on disk. A
+    missing manifest beside an output folder a cached build made is said (every page is rendered
+    once and compared: nothing wrong is published, it only costs time)."""
     if ctx.state is not None and ctx.state.manifest:
         return ctx.state.manifest
-    return _load_manifest(manifest_file) if ctx.use_cache else {}
+    if not ctx.use_cache:
+        return {}
+    if writer.previous and MARKER in writer.current and not manifest_file.exists() and ctx.had_cache:
+        ctx.log.warning(f"{CACHE_DIR}/{manifest_file.name}", "manifest-missing")
+    return _load_manifest(manifest_file, ctx.log)
 
 
 def _changed(planned_by_output: dict[str, object], site_sig: str, previous: dict[str, list],

@@ -10,6 +10,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..build import build_site
+from ..content.cache import CACHE_DIR
+from ..lock import LOCK_NAME
 from ..editorial.schedule import NEXT_PUBLISH, upcoming_changes
 from ..errors import BuildFailed
 from ..model import BuildOptions
@@ -37,7 +39,8 @@ def build(root: Path, output: Path | None, drafts: bool, future: bool, no_cache:
     progress = _progress(quiet, messages)
     try:
         result = build_site(root, output, BuildOptions(drafts=drafts, future=future),
-                            use_cache=not no_cache, workers=workers, progress=progress)
+                            use_cache=not no_cache, workers=workers, progress=progress,
+                            on_lock_wait=_say_waiting(messages, root))
     except BuildFailed as exc:
         if progress:
             progress.close()
@@ -105,6 +108,14 @@ def _next_change(messages, site, changes: list[dict]) -> str:
                       what=messages.t("cli.build.next.publish" if first["reason"] == "publish"
                                       else "cli.build.next.replay"),
                       more=messages.counted("cli.build.next.more", len(changes) - 1))
+
+
+def _say_waiting(messages, root: Path):
+    """The line printed once when another build of the site holds its lock (lock.py)."""
+    def say(holder) -> None:
+        console.print(messages.t("cli.build_lock.waiting", pid=holder.pid or "?", started=holder.started or "?",
+                                 lock=Path(root) / CACHE_DIR / LOCK_NAME), markup=False, soft_wrap=True)
+    return say
 
 
 def _progress(quiet: bool, messages):

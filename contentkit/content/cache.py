@@ -16,7 +16,8 @@ Each documents/sources file is `MAGIC + length + CRC-32 + payload`. The payload 
 the document fields, the Markdown engine, contentkit, python-slugify and Python versions; values
 `marshal` cannot hold (front matter may contain dates) are pickled inside it. Each document entry
 holds the offset, length and CRC-32 of its blob in texts-<nn>.bin.
-A truncated, garbled or stale file is detected (magic, checksum, header, decoding) and ignored, so it
+What a killed build leaves (unpublished `.soon-<pid>` shards, temporary files) is deleted by the next
+build, under the build lock (`clean_leftovers`). A truncated, garbled or stale file is detected (magic, checksum, header, decoding) and ignored, so it
 can only cost time, never put wrong content into the output; `corrupted` tells the build to warn,
 and the next save rewrites it. A damaged text blob is detected when it is read (length, CRC) and the
 document is parsed again from its source file instead.
@@ -37,6 +38,7 @@ import gc
 import marshal
 import os
 import pickle
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -246,6 +248,42 @@ def _load(path: Path):
     if obj[0] != FORMAT:
         raise Stale(path)
     return obj[1]
+
+
+_LEFTOVER = re.compile(r"(?:(?:documents|texts)-[0-9]{2}\.bin\.soon-(?P<pid>[0-9]+)"
+                       r"|\.(?:(?:documents|texts)-[0-9]{2}\.bin|sources\.bin|manifest-[0-9a-f]+\.json)-\w+)\Z")
+
+
+def clean_leftovers(root: Path) -> int:
+    """Delete what killed builds left in the cache folder: shards their background writer had not
+    published (`*.soon-<pid>`, that process gone) and temporary files of interrupted atomic writes.
+    Only under the build lock (lock.py), so no live build owns them. Returns how many."""
+    folder = Path(root) / CACHE_DIR
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        match = _LEFTOVER.match(name)
+        if match is None or (match["pid"] and _alive(int(match["pid"]))):
+            continue
+        try:
+            os.unlink(folder / name)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 class DocumentCache:
