@@ -262,7 +262,12 @@ def new_url(item: ImportedItem, cfg: SiteConfig) -> str:
     if item.kind == "page":
         path = "/" + slug + "/" if cfg.page_permalink == "/{slug}/" else cfg.page_permalink.format(slug=slug)
         return root + path
-    date = item.date.astimezone(cfg.tz) if item.date else datetime.now(cfg.tz)
+    if item.date is None:
+        date = datetime.now(cfg.tz)
+    elif item.date.tzinfo is None:  # a wall time as written: the build reads it in the site's zone
+        date = item.date.replace(tzinfo=cfg.tz)
+    else:
+        date = item.date.astimezone(cfg.tz)
     lang = str(item.extra.get("lang") or cfg.language)
     path = cfg.permalink.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
                                 slug=slug, category=slugify(item.categories[0]) if item.categories else "blog",
