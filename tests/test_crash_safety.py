@@ -31,15 +31,15 @@ from contentkit.output import journal_path
 
 from .conftest import SiteFactory, run_cli, snapshot
 
-POSTS = 180
+POSTS = 120
 EDITED = range(0, POSTS, 3)  # posts whose body alternates with the title
 TAGS = ["strategie", "donnees", "cloud", "achats", "rh", "securite", "industrie", "finance"]
 # Without search, a build publishes by transaction (renames under a journal); with it, a staged
 # tree exchanged with site/ in one system call (output.py). 20 kills for the first, 7 for the second.
 NAMED_POINTS = {
-    "txn": ["read:1", "read:25", "read:50", "cache:0", "render:1", "render:60", "render:150", "render:200",
-            "write:0", "write:1", "write:9", "write:120", "write:200", "manifest:0"],
-    "staging": ["render:100", "swap:0", "swap:1"],
+    "txn": ["read:1", "read:15", "read:35", "cache:0", "render:1", "render:40", "render:100", "render:170",
+            "write:0", "write:1", "write:9", "write:80", "write:150", "manifest:0"],
+    "staging": ["render:80", "swap:0", "swap:1"],
 }
 TIMED_KILLS = {"txn": 6, "staging": 2}
 AFTER_PUBLISHING = {"manifest:0", "swap:1"}
