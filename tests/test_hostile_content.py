@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 
 from contentkit.content.fields import FIELD_TYPES, PROFILE_FIELDS, refused_scheme
+from contentkit.content.sanitize import allowed_iframe
 from contentkit.errors import BuildFailed
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -34,8 +35,8 @@ def executable_markup(out: Path) -> list[str]:
             for name, value in el.attrib.items():
                 if name.lower().startswith("on"):
                     found.append(f"{rel}: {el.tag} {name}={value!r}")
-                if name.lower() in ("href", "src", "action", "formaction", "content", "srcdoc") and \
-                        refused_scheme(value):
+                if name.lower() in ("href", "src", "action", "formaction", "srcdoc", "poster") and \
+                        refused_scheme(value) or el.tag == "meta" and el.get("http-equiv"):
                     found.append(f"{rel}: {el.tag} {name}={value!r}")
             if el.tag == "script":
                 kind = el.get("type", "")
@@ -46,8 +47,8 @@ def executable_markup(out: Path) -> list[str]:
                         found.append(f"{rel}: JSON-LD {exc}")
                 elif not any((el.get("src") or "").endswith(s) for s in THEME_SCRIPTS):
                     found.append(f"{rel}: <script> {lxml.html.tostring(el)[:80]!r}")
-            if el.tag in ("iframe", "object", "embed", "base", "form") and el.tag != "form" or (
-                    el.tag == "form" and el.get("role") != "search"):
+            if el.tag in ("object", "embed", "base") or el.tag == "form" and el.get("role") != "search" or \
+                    el.tag == "iframe" and el.get("src") and not allowed_iframe(el.get("src")):
                 found.append(f"{rel}: <{el.tag}>")
     for path in sorted(out.rglob("*.xml")):
         if path.name == "sitemap.xml":
@@ -179,3 +180,56 @@ def test_field_table_declares_what_the_model_reads():
     from contentkit.assemble import KNOWN_KEYS
     assert KNOWN_KEYS <= set(FIELD_TYPES), KNOWN_KEYS - set(FIELD_TYPES)
     assert {"bio", "links", "photo", "trusted", "website"} <= set(PROFILE_FIELDS)
+
+
+# Property-based: whatever the front matter holds, the build succeeds or fails with located
+# problems, and no output file carries executable markup. A guest writes the post (its raw HTML is
+# sanitized). HYPOTHESIS_EXAMPLES examples (each builds a whole site): the file runs in < 60 s.
+import tempfile  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from .conftest import SiteFactory  # noqa: E402
+
+HYPOTHESIS_EXAMPLES = 60
+NASTY = ["<", ">", "\"", "'", "&", "&amp;", "&#106;", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+         "javascript:alert(1)", "JaVa\tscript:", "data:text/html,x", "</script>", "]]>", "{{ x }}", "{% if %}",
+         "--- ", ": ", "- ", "# ", "*", "[x](javascript:alert(1))", "é", "«\u00a0»", "\u202f", "null", "~",
+         "!!python/object", "0x1F", "2026-13-45", "\\", "`", "<!--", "-->", "\u2028", "😀"]
+text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=6)), max_size=6).map("".join)
+RAW = ["<div onclick=x()>d</div>", "<script>alert(1)</script>", "<a href=\"javascript:alert(1)\">a</a>",
+       "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<p style=\"background:url(x)\">p</p>",
+       "<iframe src=\"https://evil.example/\"></iframe>", "<form><button>b</button></form>",
+       "<math><mi xlink:href=\"javascript:alert(1)\">m</mi></math>", "<details open ontoggle=alert(1)>",
+       "<a href=\"&#106;avascript:alert(1)\">b</a>", "<base href=\"//evil.example/\">", "**gras**", "texte",
+       "[l](javascript:alert(1))", "Para\n{: onclick=\"alert(1)\" }", "<!-- more -->", "<table><tr><td>1</td></tr></table>"]
+bodies = st.lists(st.sampled_from(RAW), max_size=6).map("\n\n".join)
+
+
+@settings(max_examples=HYPOTHESIS_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summary=text, title=text, alt=text, tag=text, series=text, bio=text, url=text, body=bodies)
+def test_any_front_matter_builds_or_fails_located_and_never_injects(summary, title, alt, tag, series, bio,
+                                                                    url, body):
+    with tempfile.TemporaryDirectory() as tmp:
+        site = SiteFactory(Path(tmp) / "src", now=NOW, use_cache=False, workers=1)
+        site.config(search=False)
+        site.author("invite", "Invité " + bio[:20], role="guest", bio=bio, job_title=alt, website=url)
+        site.post("p", title or "Titre", "2026-01-10 09:00", author="invite", summary=summary,
+                  image_alt=alt, image=url or None, tags=[tag or "x", "commun"], series=series or None,
+                  canonical_url=url or None, body=body or "Texte.")
+        site.post("q", "Voisin", "2026-01-11 09:00", author="invite", tags=["commun"], body="Autre.")
+        try:
+            site.build()
+        except BuildFailed as failed:
+            assert failed.problems
+            for problem in failed.problems:
+                assert problem.code and problem.file, problem
+            return
+        assert executable_markup(site.out) == []
+
+
+def test_security_doc_field_table_is_the_declared_one():
+    from contentkit.content.fields import markdown_tables
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    between = doc.split("<!-- fields:begin -->\n", 1)[1].split("<!-- fields:end -->", 1)[0]
+    assert between == markdown_tables()

@@ -176,3 +176,19 @@ def is_trusted(data: dict, role: str) -> bool:
     if isinstance(value, bool):
         return value
     return role == "staff"
+
+
+def markdown_tables() -> str:
+    """The field tables of docs/security.md, as this module declares them (a test compares)."""
+    out = []
+    for name, table in TABLES.items():
+        out.append(f"**{name}**\n\n| field | type |\n|---|---|")
+        for key, kind in table.items():
+            shown = "mapping (see below)" if isinstance(kind, dict) else kind
+            if key == "image" and table is FIELD_TYPES:
+                shown = "URL, or a mapping (see image)"
+            if key == "series" and table is FIELD_TYPES:
+                shown = "plain text, or a mapping (see series)"
+            out.append(f"| `{key}` | {shown} |")
+        out.append("")
+    return "\n".join(out)
