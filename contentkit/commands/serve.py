@@ -85,8 +85,9 @@ def serve(root: Path, port: int, host: str, strict_port: bool, open_browser: boo
             sys.exit(1)
         if port and actual != port:
             reporter.warn(t("cli.serve.port_changed", port=port, actual=actual))
-        if not host or not is_loopback(host):
-            reporter.warn(t("cli.serve.public", host=host) if host else t("cli.serve.public_everywhere"))
+        if not is_loopback(host):  # drafts, future posts and the editorial panel on the network
+            everywhere = host.strip("[]") in ("", "0.0.0.0", "::")
+            reporter.warn(t("cli.serve.public_everywhere") if everywhere else t("cli.serve.public", host=host))
         reporter.info(t("cli.serve.building"))
         server.start()
         reporter.info(t("cli.serve.ready", url=server.url,

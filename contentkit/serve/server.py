@@ -17,8 +17,10 @@ import json
 import mimetypes
 import os
 import queue
+import select
 import socket
 import socketserver
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +41,11 @@ from .watcher import Watcher
 PREVIEW_DIR = Path(".contentkit-cache") / "preview"
 ROOT_NAMES = ("contentkit.yml", "contentkit.yaml", "content", "templates", "static", "i18n", "themes")
 MAX_RELOAD_PATHS = 2000  # above this, a reload event says "everything" (paths: null)
+CLIENT_QUEUE = 64  # events a tab may fall behind before it is dropped (it reconnects and catches up)
+REQUEST_TIMEOUT = 20.0  # seconds a client may take to send its request, or to take an event we write
+HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
+CLOSED_CHECK = 0.5  # how often an idle event stream looks whether its tab has gone
+STOP_TIMEOUT = 10.0  # stop() waits at most this long for each thread it started
 _TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
                ".mjs": "text/javascript", ".json": "application/json", ".xml": "application/xml",
                ".txt": "text/plain", ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
@@ -169,10 +176,12 @@ class _HTTPServer(socketserver.ThreadingMixIn, HTTPServer):
     daemon_threads = False  # server_close() joins request threads: nothing left behind on exit
     block_on_close = True
     allow_reuse_address = True
-    request_queue_size = 64
+    request_queue_size = 128
 
     def __init__(self, address, handler, preview: "PreviewServer"):
         self.preview = preview
+        self._open: set[socket.socket] = set()  # connections being handled (closed by stop())
+        self._open_lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
@@ -182,6 +191,91 @@ class _HTTPServer(socketserver.ThreadingMixIn, HTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
 
+    def process_request_thread(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_connections(self) -> None:
+        """Unblock every handler thread (a tab's stream, a client sending half a request)."""
+        with self._open_lock:
+            connections = list(self._open)
+        for conn in connections:
+            _shutdown(conn)
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser closing a tab, a phone leaving the Wi-Fi: nothing to tell the author, and
+        # never a traceback on the terminal. Anything else is a bug: one line, not a traceback.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            return
+        try:
+            m = catalog(self.preview.lang)
+            self.preview.reporter.warn(m.t("cli.serve.request_failed", error=f"{type(exc).__name__}: {exc}"))
+        except Exception:  # noqa: BLE001 - reporting must not fail either
+            pass
+
+
+def _peer_closed(conn: socket.socket) -> bool:
+    """Whether the other end of an event stream has gone (a tab sends nothing after its request)."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        if not readable:
+            return False
+        timeout = conn.gettimeout()
+        conn.settimeout(0.0)
+        try:
+            return conn.recv(1, socket.MSG_PEEK) == b""
+        finally:
+            conn.settimeout(timeout)
+    except BlockingIOError:
+        return False
+    except (OSError, ValueError):
+        return True
+
+
+def _shutdown(conn: socket.socket) -> None:
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class Subscriber:
+    """One open event stream (a tab): a bounded queue of messages and the connection they go to.
+
+    A tab that falls `CLIENT_QUEUE` messages behind (it stopped reading, its socket buffer is full)
+    is dropped: its connection is shut down, and a browser's EventSource reconnects by itself and
+    catches up from `hello`. Broadcasting never waits for a tab.
+    """
+
+    def __init__(self, connection: socket.socket | None, size: int):
+        self.queue: queue.Queue = queue.Queue(maxsize=size)
+        self.connection = connection
+        self.dropped = False
+
+    def offer(self, message: str | None) -> bool:
+        try:
+            self.queue.put_nowait(message)
+            return True
+        except queue.Full:
+            return False
+
+    def drop(self) -> None:
+        self.dropped = True
+        while True:  # make room for the end marker, whatever the tab did not read
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self.offer(None)
+        if self.connection is not None:
+            _shutdown(self.connection)
+
 
 class PreviewServer:
     def __init__(self, root: Path | str = ".", host: str = "127.0.0.1", port: int = 8000, *,
@@ -189,7 +283,8 @@ class PreviewServer:
                  panel_for: Callable[[object], str] | None = inject.default_panel_for,
                  reporter: Reporter | None = None, debounce: float | None = None,
                  output: Path | None = None, options: BuildOptions | None = None, search: bool = False,
-                 verbose: bool = False):
+                 verbose: bool = False, request_timeout: float = REQUEST_TIMEOUT,
+                 client_queue: int = CLIENT_QUEUE, heartbeat: float = HEARTBEAT):
         self.root = Path(root).resolve()
         self.host = host
         self.requested_port = port
@@ -200,6 +295,10 @@ class PreviewServer:
         self.output_dir = (output or self.root / PREVIEW_DIR).resolve()
         self.options = options or BuildOptions(preview=True)
         self.verbose = verbose
+        self.request_timeout = request_timeout
+        self.client_queue = max(2, client_queue)
+        self.heartbeat = heartbeat
+        self.dropped = 0  # tabs dropped for falling behind
         # The Pagefind index covers the whole site: re-indexing on every save would cost seconds.
         self.overrides = {} if search else {"search": False}
         self.state = BuildState()
@@ -211,8 +310,9 @@ class PreviewServer:
         self._documents: dict[str, object] = {}
         self._panels: dict[tuple[str, str], str] = {}  # (source, fingerprint) -> panel HTML
         self._last_failure_key: tuple | None = None
-        self._clients: list[queue.Queue] = []
+        self._clients: list[Subscriber] = []
         self._lock = threading.RLock()
+        self._clients_changed = threading.Condition(self._lock)
         self._build_lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -260,18 +360,24 @@ class PreviewServer:
         self._http_thread.start()
 
     def stop(self) -> None:
-        """Stop watching, close event streams, stop serving; joins every thread it started."""
+        """Stop watching, close event streams, stop serving; joins every thread it started.
+
+        Open connections (tabs, a client that never finishes its request) are shut down, so the
+        request threads end at once instead of waiting for their clients.
+        """
         if self._stopping.is_set():
             return
         self._stopping.set()
         self.watcher.stop()
         with self._lock:
-            for q in self._clients:
-                q.put(None)
+            for sub in self._clients:
+                if not sub.offer(None):
+                    sub.drop()
         if self._httpd is not None:
             if self._http_thread is not None and self._http_thread.is_alive():
                 self._httpd.shutdown()
-                self._http_thread.join()
+                self._http_thread.join(STOP_TIMEOUT)
+            self._httpd.close_connections()
             self._httpd.server_close()  # joins the request threads
 
     # Building --------------------------------------------------------------------------------
@@ -419,23 +525,37 @@ class PreviewServer:
 
     # Browsers --------------------------------------------------------------------------------
     def _broadcast(self, event: str, data: dict) -> None:
+        """Queue a message for every tab; never waits: a tab too far behind is dropped."""
         message = _sse(event, data)
         with self._lock:
-            for q in self._clients:
-                q.put(message)
+            for sub in list(self._clients):
+                if not sub.offer(message):
+                    self.dropped += 1
+                    self._clients.remove(sub)
+                    sub.drop()
+            self._clients_changed.notify_all()
 
-    def subscribe(self) -> queue.Queue:
-        q: queue.Queue = queue.Queue()
+    def subscribe(self, connection: socket.socket | None = None) -> Subscriber:
+        sub = Subscriber(connection, self.client_queue)
         with self._lock:
-            q.put("retry: 1000\n\n")
-            q.put(_sse("hello", self.hello()))
-            self._clients.append(q)
-        return q
+            sub.offer("retry: 1000\n\n")
+            sub.offer(_sse("hello", self.hello()))
+            if self._stopping.is_set():
+                sub.offer(None)
+            self._clients.append(sub)
+            self._clients_changed.notify_all()
+        return sub
 
-    def unsubscribe(self, q: queue.Queue) -> None:
+    def unsubscribe(self, sub: Subscriber) -> None:
         with self._lock:
-            if q in self._clients:
-                self._clients.remove(q)
+            if sub in self._clients:
+                self._clients.remove(sub)
+            self._clients_changed.notify_all()
+
+    def wait_subscribers(self, count: int, timeout: float) -> bool:
+        """Wait until exactly `count` event streams are open (tests, benchmarks)."""
+        with self._clients_changed:
+            return self._clients_changed.wait_for(lambda: len(self._clients) == count, timeout)
 
     def hello(self) -> dict:
         return {"build": self.generation, "failed": bool(self.failed),
@@ -493,9 +613,13 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "contentkit-preview"
     sys_version = ""
     protocol_version = "HTTP/1.0"
-    timeout = 30
+    timeout = REQUEST_TIMEOUT  # per request from the server's request_timeout (setup)
 
     server: _HTTPServer
+
+    def setup(self) -> None:
+        self.timeout = self.server.preview.request_timeout  # a half-sent request, a tab that never reads
+        super().setup()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the terminal is for builds
         pass
@@ -578,7 +702,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         preview = self.server.preview
-        q = preview.subscribe()
+        sub = preview.subscribe(self.connection)
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -586,16 +710,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("X-Accel-Buffering", "no")
             self.end_headers()
             self.wfile.flush()
-            while True:
+            last_write = time.monotonic()
+            while not sub.dropped:
                 try:
-                    message = q.get(timeout=15)
+                    message = sub.queue.get(timeout=min(preview.heartbeat, CLOSED_CHECK))
                 except queue.Empty:
+                    if _peer_closed(self.connection):
+                        break  # the tab was closed: let go of it now, not at the next write
+                    if time.monotonic() - last_write < preview.heartbeat:
+                        continue
                     message = ": keep-alive\n\n"
                 if message is None:
                     break
-                self.wfile.write(message.encode("utf-8"))
+                self.wfile.write(message.encode("utf-8"))  # times out (request_timeout) if never read
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
+                last_write = time.monotonic()
+        except OSError:  # closed tab, reset, write timeout, dropped for falling behind
             pass
         finally:
-            preview.unsubscribe(q)
+            preview.unsubscribe(sub)
+            self.close_connection = True
