@@ -272,3 +272,35 @@ def _run_with_patched_write(site: SiteFactory) -> subprocess.CompletedProcess:
         "main()\n")
     return subprocess.run([sys.executable, "-c", code, str(site.root)], capture_output=True, text=True,
                           env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}, timeout=300)
+
+
+def test_without_an_exchange_the_two_rename_swap_is_journaled_and_completed(make_site, tmp_path, monkeypatch):
+    """Where renameat2(RENAME_EXCHANGE) is unavailable, a staged site is swapped in with two renames
+    under a journal: a build killed between them (no site/ at all) is completed by recover()."""
+    site = make_site(workers=1)
+    for i in range(5):
+        site.post(f"billet-{i}", f"Billet {i}", f"2025-05-0{i + 1}", body=body(i, "A"))
+    site.build()
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    site.config(title="Autre carnet")
+    real_rename, calls = os.rename, []
+
+    def rename(src, dst):  # the kill comes after the first rename (site -> previous): no more renames
+        calls.append((Path(src).name, Path(dst).name))
+        if len(calls) >= 2:
+            raise KeyboardInterrupt  # stands for SIGKILL: not even the rollback's rename happens
+        return real_rename(src, dst)
+    monkeypatch.setattr(output.os, "rename", rename)
+    writer = output.OutputWriter(site.out, staging=True)
+    for rel, data in snapshot(site.out).items():
+        writer.add(rel, data.replace(b"Carnet de test", b"Autre carnet"))
+    expected = {rel: data.replace(b"Carnet de test", b"Autre carnet") for rel, data in snapshot(site.out).items()}
+    writer._done = True  # as after a kill: abort() would not run
+    with pytest.raises(KeyboardInterrupt):
+        writer._commit_staging(None)
+    monkeypatch.setattr(output.os, "rename", real_rename)
+    assert not site.out.exists(), "killed between the two renames: no site/"
+    assert journal_path(site.out).exists()
+    assert output.recover(site.out) == "rolled-forward"
+    assert snapshot(site.out) == expected
+    assert not [p.name for p in site.root.iterdir() if p.name.startswith(".site.")]
