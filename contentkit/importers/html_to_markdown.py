@@ -27,7 +27,8 @@ from typing import Callable
 
 import lxml.html
 from lxml import etree
-from markdownify import MarkdownConverter
+from markdownify import (Comment, Doctype, MarkdownConverter, NavigableString, Tag, re_extract_newlines,
+                         re_html_heading, should_remove_whitespace_inside, should_remove_whitespace_outside)
 
 from ..content.markdown import MORE_MARKER
 
@@ -47,6 +48,11 @@ _BLOCK_OPEN = re.compile(r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?
 _MORE = re.compile(r"<!--\s*more(.*?)-->", re.S)
 _NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->")
 _SHORTCODE = re.compile(r"\[(\[?)([A-Za-z][\w-]*)((?:\s+(?:[^\]\"'\s]+|\"[^\"]*\"|'[^']*')*)*)\s*(/?)\](?:(.*?)\[/\2\])?(\]?)", re.S)
+# `_SHORTCODE` without its optional `...[/name]` part, and the closers a text holds: where `[/name]`
+# occurs nowhere, that part cannot match, and scanning for it to the end of the body for every
+# opening shortcode made the pass quadratic. `_shortcode_matches` gives `_SHORTCODE`'s matches.
+_SHORTCODE_HEAD = re.compile(r"\[(\[?)([A-Za-z][\w-]*)((?:\s+(?:[^\]\"'\s]+|\"[^\"]*\"|'[^']*')*)*)\s*(/?)\](\]?)", re.S)
+_CLOSER = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|(\S+)""")
 _PROTECTED = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1\s*>", re.S | re.I)
 _URL_LINE = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$", re.M)
@@ -66,6 +72,30 @@ class BodyContext:
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
+
+
+def _shortcode_sub(replace: Callable, text: str) -> str:
+    """`_SHORTCODE.sub(replace, text)`, same result; `replace` gets (whole match, its 6 groups)."""
+    if "[" not in text:
+        return text
+    closers = set(_CLOSER.findall(text))
+    out, pos = [], 0
+    while True:
+        m = _SHORTCODE_HEAD.search(text, pos)
+        if m is None:
+            break
+        if m.group(2) in closers:
+            m = _SHORTCODE.match(text, m.start())
+            whole, groups = m.group(0), m.groups()
+        else:
+            whole = m.group(0)
+            g = m.groups()
+            groups = (g[0], g[1], g[2], g[3], None, g[4])
+        out.append(text[pos:m.start()])
+        out.append(replace(whole, groups))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def shortcode_attrs(text: str) -> dict:
@@ -105,7 +135,65 @@ def wpautop(text: str) -> str:
 
 
 class _Converter(MarkdownConverter):
-    """markdownify, with images carrying their title (a caption: contentkit's figure syntax)."""
+    """markdownify, with images carrying their title (a caption: contentkit's figure syntax).
+
+    `process_tag` is markdownify 1.2's, but for one test: "is this node inside a <pre>" asks
+    `parent_tags` (every ancestor's name: process_tag is only reached by recursion from the
+    root) instead of `node.find_parent('pre')`, a walk up the tree for every tag (~25 % of the
+    conversion). Same result; tests/test_import_speed_same.py compares the output."""
+
+    def process_tag(self, node, parent_tags=None):
+        if parent_tags is None:
+            parent_tags = set()
+        should_remove_inside = should_remove_whitespace_inside(node)
+
+        def _can_ignore(el):
+            if isinstance(el, Tag):
+                return False
+            elif isinstance(el, (Comment, Doctype)):
+                return True
+            elif isinstance(el, NavigableString):
+                if str(el).strip() != '':
+                    return False
+                elif should_remove_inside and (not el.previous_sibling or not el.next_sibling):
+                    return True
+                elif should_remove_whitespace_outside(el.previous_sibling) or \
+                        should_remove_whitespace_outside(el.next_sibling):
+                    return True
+                else:
+                    return False
+            elif el is None:
+                return True
+            else:
+                raise ValueError('Unexpected element type: %s' % type(el))
+
+        children_to_convert = [el for el in node.children if not _can_ignore(el)]
+        parent_tags_for_children = set(parent_tags)
+        parent_tags_for_children.add(node.name)
+        if re_html_heading.match(node.name) is not None or node.name in {'td', 'th'}:
+            parent_tags_for_children.add('_inline')
+        if node.name in {'pre', 'code', 'kbd', 'samp'}:
+            parent_tags_for_children.add('_noformat')
+        child_strings = [self.process_element(el, parent_tags=parent_tags_for_children)
+                         for el in children_to_convert]
+        child_strings = [s for s in child_strings if s]
+        if node.name == 'pre' or 'pre' in parent_tags:  # markdownify: node.find_parent('pre')
+            pass
+        else:
+            updated_child_strings = ['']
+            for child_string in child_strings:
+                leading_nl, content, trailing_nl = re_extract_newlines.match(child_string).groups()
+                if updated_child_strings[-1] and leading_nl:
+                    prev_trailing_nl = updated_child_strings.pop()
+                    num_newlines = min(2, max(len(prev_trailing_nl), len(leading_nl)))
+                    leading_nl = '\n' * num_newlines
+                updated_child_strings.extend([leading_nl, content, trailing_nl])
+            child_strings = updated_child_strings
+        text = ''.join(child_strings)
+        convert_fn = self.get_conv_fn_cached(node.name)
+        if convert_fn is not None:
+            text = convert_fn(node, text, parent_tags=parent_tags)
+        return text
 
     def convert_img(self, el, text, parent_tags):
         alt = (el.attrs.get("alt") or "").replace("\n", " ")
@@ -145,9 +233,15 @@ class BodyConverter:
 
     # -------------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
+        return finish_markdown(self.prepare(html))
+
+    def prepare(self, html: str) -> tuple[str, list[str]] | None:
+        """Everything that needs the reader (media, links, counts, notes): the HTML markdownify
+        gets and the texts its tokens stand for. `finish_markdown` of it is a pure function, so it
+        may run in another process."""
         html = (html or "").replace("\r\n", "\n").replace("\r", "\n")
         if not html.strip():
-            return ""
+            return None
         has_blocks = "<!-- wp:" in html
         html = self._protect(html)
         html = _MORE.sub(lambda m: self.keep(MORE_MARKER), html)
@@ -163,8 +257,7 @@ class BodyConverter:
         if not has_blocks:
             html = wpautop(html)
         html = self._tree(html)
-        md = _Converter(**_OPTIONS).convert(html)
-        return self._finish(md)
+        return html, self.kept
 
     # Code is never touched by shortcodes or URL embeds: set aside first.
     def _protect(self, html: str) -> str:
@@ -245,10 +338,10 @@ class BodyConverter:
 
     # Shortcodes --------------------------------------------------------------------------------
     def _shortcodes(self, html: str) -> str:
-        def replace(m: re.Match) -> str:
-            open_escape, name, raw_attrs, _slash, inner, close_escape = m.groups()
+        def replace(whole: str, groups: tuple) -> str:
+            open_escape, name, raw_attrs, _slash, inner, close_escape = groups
             if open_escape and close_escape:  # [[gallery]]: the literal text [gallery]
-                return self.keep(m.group(0)[1:-1], block=False)
+                return self.keep(whole[1:-1], block=False)
             lname = name.lower()
             attrs = shortcode_attrs(raw_attrs)
             inner = inner or ""
@@ -272,14 +365,14 @@ class BodyConverter:
             self.ctx.count(f"shortcode:{lname}")
             self.ctx.count("shortcode-unknown")
             # Kept as text: its tags literally, what it encloses converted.
-            text = m.group(0)
-            if m.group(5) is not None:
+            text = whole
+            if groups[4] is not None:
                 head = text[: text.index("]") + 1]
                 return self.keep(head, block=False) + self._shortcodes(inner) + \
                     self.keep(f"[/{name}]", block=False)
             return self.keep(text, block=False)
         for _ in range(3):  # nested shortcodes ([caption] inside [gallery]...): a few passes
-            new = _SHORTCODE.sub(replace, html)
+            new = _shortcode_sub(replace, html)
             if new == html:
                 break
             html = new
@@ -437,16 +530,32 @@ class BodyConverter:
             parent.text = (parent.text or "") + joined
         parent.remove(el)
 
-    # -------------------------------------------------------------------------------------------
-    def _finish(self, md: str) -> str:
-        for _ in range(4):  # a kept text may hold another token (a shortcode inside a raw block)
-            new = _TOKEN.sub(lambda m: self.kept[int(m.group(1))], md)
-            if new == md:
-                break
-            md = new
-        md = re.sub(r"[ \t]+\n", lambda m: "  \n" if m.group(0).startswith("  ") else "\n", md)
-        md = re.sub(r"\n{3,}", "\n\n", md)
-        return md.strip() + "\n"
+
+
+_CONVERTER = _Converter(**_OPTIONS)  # stateless between bodies (only its tag -> method cache)
+_TRAILING = re.compile(r"[ \t]+\n")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def finish_markdown(prepared: tuple[str, list[str]] | None) -> str:
+    """markdownify, then the kept texts put back: a pure function of what `prepare` returned."""
+    if prepared is None:
+        return ""
+    html, kept = prepared
+    md = _CONVERTER.convert(html)
+    for _ in range(4):  # a kept text may hold another token (a shortcode inside a raw block)
+        new = _TOKEN.sub(lambda m: kept[int(m.group(1))], md)
+        if new == md:
+            break
+        md = new
+    md = _TRAILING.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", md)
+    md = _BLANKS.sub("\n\n", md)
+    return md.strip() + "\n"
+
+
+def finish_many(batch: list) -> list[str]:
+    """`finish_markdown` of each (a worker's unit of work)."""
+    return [finish_markdown(p) for p in batch]
 
 
 def _complex_table(table) -> bool:
@@ -511,6 +620,11 @@ def _unwrap(el) -> None:
 def to_markdown(html: str, ctx: BodyContext) -> str:
     """A post's HTML (classic or Gutenberg) as Markdown; counts and notes gathered in `ctx`."""
     return BodyConverter(ctx).convert(html)
+
+
+def prepare_markdown(html: str, ctx: BodyContext) -> tuple[str, list[str]] | None:
+    """The reader's half of `to_markdown`; `finish_markdown` (pure) completes it."""
+    return BodyConverter(ctx).prepare(html)
 
 
 def to_text(html: str) -> str:

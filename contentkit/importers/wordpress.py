@@ -27,7 +27,10 @@ Mapping (docs/import.md says it for users):
 from __future__ import annotations
 
 import html as htmllib
+import multiprocessing
+import os
 import re
+from collections import deque
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,7 +42,7 @@ from ..errors import ContentError
 from ..slugs import slugify
 from .common import (ImportFailed, ImportedAuthor, ImportedItem, ImportResult, MediaRef, TermURL, decoded_slug,
                      safe_name)
-from .html_to_markdown import GALLERY_TOKEN, BodyContext, to_markdown, to_text
+from .html_to_markdown import GALLERY_TOKEN, BodyContext, finish_many, finish_markdown, prepare_markdown, to_text
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -53,6 +56,19 @@ _SIZE_VARIANT = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
 _SCALED = re.compile(r"-(scaled|rotated)(?=\.[A-Za-z0-9]+$)")
 _INVALID_XML = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(14, 32))
 PROLOG_LIMIT = 1 << 20
+BATCH = 16  # bodies a worker converts at a time
+IN_FLIGHT = 4  # batches sent and not yet back (bounds the memory they hold)
+
+
+def import_processes() -> int:
+    """How many processes convert bodies: CONTENTKIT_IMPORT_PROCESSES, else up to 2 (the output
+    is the same whatever the number: the conversion is pure and results are taken in order)."""
+    value = os.environ.get("CONTENTKIT_IMPORT_PROCESSES", "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 _BOMS = "\ufeff" + bytes((0xEF, 0xBB, 0xBF)).decode("latin-1")  # a BOM read as UTF-16 or Latin-1
 
 
@@ -138,6 +154,10 @@ class WXRReader:
         self._current_ref = ""
         self.is_wxr = False
         self.links: list[tuple[ImportedItem, str]] = []  # (post, its <link> path) for the permalink
+        self.processes = import_processes()
+        self._pool = None
+        self._batch: list[tuple[ImportedItem, object]] = []  # bodies prepared, not yet sent
+        self._in_flight: deque = deque()  # (items, AsyncResult), oldest first
 
     # Reading -----------------------------------------------------------------------------------
     def read(self) -> ImportResult:
@@ -151,7 +171,14 @@ class WXRReader:
                 context = etree.iterparse(source, events=("start", "end"), resolve_entities=False,
                                           no_network=True, load_dtd=False, huge_tree=False,
                                           remove_blank_text=False, dtd_validation=False)
-                self._parse(context)
+                try:
+                    self._parse(context)
+                    self._drain()
+                finally:
+                    if self._pool is not None:
+                        self._pool.terminate()
+                        self._pool.join()
+                        self._pool = None
                 if isinstance(source, _Cleaned) and source.removed:
                     self.result.log.warning(self.path.name, "import-control-characters", count=source.removed)
         except ContentError:
@@ -341,7 +368,7 @@ class WXRReader:
         if status == "private":
             self.result.log.warning(ref, "import-private", title=title)
         ctx = BodyContext(ref, media=self._media, local_link=self._local_link, post_id=post_id)
-        body = to_markdown(f.get("content", ""), ctx)
+        prepared = prepare_markdown(f.get("content", ""), ctx)
         for code, params in ctx.notes:
             if code == "import-block-reusable":
                 self.result.log.warning(ref, "import-block-reusable", ref=params["ref"])
@@ -353,7 +380,6 @@ class WXRReader:
                             slug=slug, status=wp_status)
         if kind not in ("post", "page"):
             item.extra["type"] = kind
-        item.body = body
         item.summary = to_text(f.get("excerpt", ""))
         # Dates: the export's wall-clock time and its offset from GMT (the blog's timezone).
         if local and gmt:
@@ -423,8 +449,6 @@ class WXRReader:
             if item.kind == "post" and item.date and raw_slug and "/" not in decoded_slug(raw_slug):
                 d = item.date
                 item.old_urls.append(f"{self.base_path}/{d.year:04d}/{d.month:02d}/{d.day:02d}/{raw_slug}/")
-        if GALLERY_TOKEN in body:
-            self.pending_galleries.append(item)
         # Comments (approved ones; spam and trash left out)
         kept = []
         for c in comments:
@@ -445,6 +469,42 @@ class WXRReader:
             self.by_id[post_id] = item
         self.result.items.append(item)
         self.result.count(item.kind)
+        self._convert(item, prepared)
+
+    # Bodies: markdownify in worker processes (forked; the streaming reader stays here) --------------
+    def _convert(self, item: ImportedItem, prepared) -> None:
+        if self.processes <= 1:
+            self._body_done(item, finish_markdown(prepared))
+            return
+        self._batch.append((item, prepared))
+        if len(self._batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        if not self._batch:
+            return
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("fork").Pool(self.processes)
+        items = [it for it, _ in self._batch]
+        self._in_flight.append((items, self._pool.apply_async(finish_many, ([p for _, p in self._batch],))))
+        self._batch = []
+        while len(self._in_flight) > IN_FLIGHT:
+            self._receive()
+
+    def _receive(self) -> None:
+        items, pending = self._in_flight.popleft()
+        for item, body in zip(items, pending.get()):
+            self._body_done(item, body)
+
+    def _drain(self) -> None:
+        self._send()
+        while self._in_flight:
+            self._receive()
+
+    def _body_done(self, item: ImportedItem, body: str) -> None:
+        item.body = body
+        if GALLERY_TOKEN in body:
+            self.pending_galleries.append(item)
 
     def _old_url(self, item: ImportedItem, url: str, own: bool = False) -> None:
         parts = urlsplit(url)
