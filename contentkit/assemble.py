@@ -391,6 +391,8 @@ class Assembler:
                 path = safe_url_path(str(value))
                 if path is None:
                     raise ContentError(rel, "alias-outside", line=lines.get(key), alias=value)
+                if "//" in path:  # no file can live there: the writer would fail later with a misleading error
+                    raise ContentError(rel, "alias-empty-segment", line=lines.get(key), alias=value)
                 out.append(path)
         return out
 

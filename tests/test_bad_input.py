@@ -35,6 +35,8 @@ CASES = {
                       "content/posts/ok.md", 2, "content/posts/dup.md", "slug"),
     "alias_collision": ({"content/posts/alias.md": "---\ntitle: Alias\ndate: 2021-01-01\naliases: [/2020/un-autre-article/]\n---\nT.\n"},
                         "content/posts/alias.md", 4, "collides", "remove that alias"),
+    "alias_empty_segment": ({"content/posts/slashes.md": "---\ntitle: Slashes\ndate: 2021-01-01\naliases: [/2019//ancien/]\n---\nT.\n"},
+                            "content/posts/slashes.md", 4, "empty part", "single slashes"),
     "slug_escape": ({"content/posts/evil.md": "---\ntitle: Evil\ndate: 2020-01-01\nslug: ../../../etc/passwd\n---\nT.\n"},
                     "content/posts/evil.md", 4, "outside", "letters, digits"),
     "permalink_escape": ({"content/posts/evil2.md": "---\ntitle: Evil\ndate: 2020-01-01\npermalink: /../../outside/\n---\nT.\n"},
