@@ -205,8 +205,16 @@ def encoded(path: str) -> str:
 # Writing ------------------------------------------------------------------------------------------
 def _front_matter(data: dict) -> str:
     data = {k: v for k, v in data.items() if v not in (None, "", [], {})}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 16,
-                          default_flow_style=False)
+    text = yaml.dump(data, Dumper=_FAST_DUMPER, **_DUMP_OPTIONS)
+    if "\\" in text:  # libyaml escapes characters beyond U+FFFF (emoji): let PyYAML write them as they are
+        text = yaml.dump(data, Dumper=yaml.SafeDumper, **_DUMP_OPTIONS)
+    return text
+
+
+# libyaml's emitter is several times faster than PyYAML's and, but for the escapes above, writes the
+# same documents (tests/test_import_speed_same.py compares them on generated front matter).
+_FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_DUMP_OPTIONS = dict(allow_unicode=True, sort_keys=False, width=1 << 16, default_flow_style=False)
 
 
 def _sha(data: bytes) -> str:
