@@ -22,7 +22,7 @@ CORE = ("contentkit.config", "contentkit.content", "contentkit.model", "contentk
         "contentkit.assemble", "contentkit.render", "contentkit.build", "contentkit.output",
         "contentkit.errors", "contentkit.dates", "contentkit.text", "contentkit.slugs",
         "contentkit.deferred", "contentkit.forking", "contentkit.extensions", "contentkit.i18n",
-        "contentkit.shortcuts", "contentkit.yaml_safe")
+        "contentkit.shortcuts", "contentkit.yaml_safe", "contentkit.lock")
 FEATURES = ("contentkit.editorial", "contentkit.search", "contentkit.analytics", "contentkit.serve",
             "contentkit.commands", "contentkit.cli", "contentkit.importers")
 
