@@ -265,11 +265,11 @@ class BodyConverter:
 
         def put(m):
             self._protected.append(m.group(0))
-            return f"ckpr{len(self._protected) - 1}x"
+            return f"<ckpr{len(self._protected) - 1}x>"  # "<" ends a bare URL before it
         return _PROTECTED.sub(put, html)
 
     def _unprotect(self, html: str) -> str:
-        return re.sub(r"ckpr(\d+)x", lambda m: self._protected[int(m.group(1))], html)
+        return re.sub(r"<ckpr(\d+)x>", lambda m: self._protected[int(m.group(1))], html)
 
     # Gutenberg ---------------------------------------------------------------------------------
     def _blocks(self, html: str) -> str:
