@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .forking import can_fork
+from .forking import can_fork, pid_alive
 
 
 def _current_umask() -> int:
@@ -228,16 +228,6 @@ class ScanSoon:
 
 def _temp_name(rel: str) -> str:
     return hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 JOURNAL_FORMAT = 1
@@ -478,7 +468,7 @@ class OutputWriter:
             kind, _, pid = name[len(prefix):].rpartition("-")
             if kind not in ("txn", "staging", "previous") or not pid.isdigit():
                 continue
-            if int(pid) == os.getpid() or not _pid_alive(int(pid)):
+            if int(pid) == os.getpid() or not pid_alive(int(pid)):
                 shutil.rmtree(self.out_dir.parent / name, ignore_errors=True)
                 if int(pid) != os.getpid():
                     self.cleaned.append(name)

@@ -46,7 +46,7 @@ from pathlib import Path
 from .. import __version__, slugs
 from ..deferred import raw
 from ..errors import ContentError
-from ..forking import can_fork
+from ..forking import can_fork, pid_alive
 from ..output import write_atomic
 from .markdown import ENGINE_VERSION, RenderedMarkdown
 from .reader import SourceDocument, read_document
@@ -266,7 +266,7 @@ def clean_leftovers(root: Path) -> int:
     removed = 0
     for name in names:
         match = _LEFTOVER.match(name)
-        if match is None or (match["pid"] and _alive(int(match["pid"]))):
+        if match is None or (match["pid"] and pid_alive(int(match["pid"]))):
             continue
         try:
             os.unlink(folder / name)
@@ -274,16 +274,6 @@ def clean_leftovers(root: Path) -> int:
         except OSError:
             pass
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 class DocumentCache:

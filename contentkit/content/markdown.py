@@ -21,7 +21,6 @@ from ..shortcuts import add_probe
 from .liquid import JekyllExtension
 from .typography import TypographyExtension, typeset
 from ..i18n import catalog
-from ..config import RAW_HTML_MODES  # noqa: F401 - the modes, declared with the setting
 from .fields import refused_scheme
 from .markdown_fast import (FastInlineProcessor, cheaper_lookups, formatter_class,  # the shortcuts
                             remember_lexer_classes, skip_idle_passes)

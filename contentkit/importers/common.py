@@ -24,7 +24,6 @@ import io
 import json
 import posixpath
 import re
-import shutil
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime

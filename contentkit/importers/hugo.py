@@ -35,7 +35,7 @@ from ..yaml_safe import SAFE_LOADER
 from .common import ImportedAuthor, ImportedItem, ImportResult
 from .ssg_common import (report_problem, MARKDOWN_SUFFIXES, Context, SiteReader, SourceProblem, as_list, clean_path,
                          count_foreign_tags, inside, read_text, source_datetime, split_front_matter,
-                         unique, zone)
+                         unique, visible_files, zone)
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
                 "config.yml", "config.json")
@@ -206,16 +206,10 @@ class HugoReader(SiteReader):
             return
         self.now = datetime.now(timezone.utc)
         leaf_dirs = set()
-        files = []
-        for dirpath, dirnames, filenames in os.walk(self.content_dir):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith((".", "#", "~")):
-                    continue
-                path = Path(dirpath) / name
-                files.append(path)
-                if name.split(".")[0] == "index" and path.suffix.lower() in MARKDOWN_SUFFIXES:
-                    leaf_dirs.add(Path(dirpath))
+        files = list(visible_files(self.content_dir))
+        for path in files:
+            if path.name.split(".")[0] == "index" and path.suffix.lower() in MARKDOWN_SUFFIXES:
+                leaf_dirs.add(path.parent)
         for path in files:
             rel = path.relative_to(self.root).as_posix()
             suffix = path.suffix.lower()
@@ -409,22 +403,14 @@ class HugoReader(SiteReader):
                 continue
             if isinstance(v, dict):
                 from .jekyll import person
-                name = str(v.get("name") or "").strip()
-                key = slugify(name)
-                if key and key not in self.people:
-                    self.people[key] = person(key, v)
-                    self.result.authors.append(self.people[key])
+                key = slugify(str(v.get("name") or "").strip())
                 if key:
-                    keys.append(key)
+                    keys.append(self.add_person(person(key, v)))
                 continue
             text = str(v).strip()
-            key = text if text in self.people else next(
-                (k for k, a in self.people.items() if a.name.casefold() == text.casefold()), None) or slugify(text)
-            if key and key not in self.people:
-                self.people[key] = ImportedAuthor(key=key, name=text)
-                self.result.authors.append(self.people[key])
+            key = self.known_person(text) or slugify(text)
             if key:
-                keys.append(key)
+                keys.append(self.add_person(ImportedAuthor(key=key, name=text)))
         return unique(keys)
 
     # Bodies ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from ..yaml_safe import SAFE_LOADER
 from .common import ImportedAuthor, ImportedItem, ImportResult
 from .ssg_common import (report_problem, MARKDOWN_SUFFIXES, Context, SiteReader, SourceProblem, as_list, clean_path,
                          count_foreign_tags, inside, read_text, source_datetime, split_front_matter,
-                         strip_html, unique, zone)
+                         strip_html, unique, zone, HIDDEN_FILE_PREFIXES)
 
 PRESETS = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -212,7 +212,7 @@ class JekyllReader(SiteReader):
             dirnames[:] = keep
             for name in sorted(filenames):
                 rel = f"{rel_dir}/{name}" if rel_dir else name
-                if name.startswith((".", "#", "~")) or name in self.excludes or rel in self.excludes:
+                if name.startswith(HIDDEN_FILE_PREFIXES) or name in self.excludes or rel in self.excludes:
                     continue
                 yield rel, Path(dirpath) / name
 
@@ -430,25 +430,12 @@ class JekyllReader(SiteReader):
                 key = str(v.get("login") or v.get("id") or v.get("username") or slugify(name))
                 if not key:
                     continue
-                if key not in self.people:
-                    self.people[key] = person(key, v)
-                    self.result.authors.append(self.people[key])
-                keys.append(key)
+                keys.append(self.add_person(person(key, v)))
                 continue
             text = str(v).strip()
-            if text in self.people:
-                keys.append(text)
-                continue
-            known = next((k for k, a in self.people.items() if a.name.casefold() == text.casefold()), None)
-            if known:
-                keys.append(known)
-                continue
-            key = slugify(text)
+            key = self.known_person(text) or slugify(text)
             if key:
-                if key not in self.people:
-                    self.people[key] = ImportedAuthor(key=key, name=text)
-                    self.result.authors.append(self.people[key])
-                keys.append(key)
+                keys.append(self.add_person(ImportedAuthor(key=key, name=text)))
         return unique(keys)
 
     # Bodies ----------------------------------------------------------------------------------

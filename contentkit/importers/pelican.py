@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import unicodedata
 from datetime import datetime
@@ -30,7 +29,7 @@ from ..slugs import slugify
 from .common import ImportedAuthor, ImportedItem, ImportResult
 from .ssg_common import (report_problem, MARKDOWN_SUFFIXES, Context, SiteReader, SourceProblem, as_list, clean_path,
                          count_foreign_tags, inside, outside_code, read_text, relative_target, source_datetime,
-                         split_front_matter, unique, zone)
+                         split_front_matter, unique, visible_files, zone)
 
 SETTINGS = {"SITENAME", "SITEURL", "PATH", "ARTICLE_URL", "ARTICLE_SAVE_AS", "ARTICLE_LANG_URL",
             "ARTICLE_LANG_SAVE_AS", "PAGE_URL", "PAGE_SAVE_AS", "PAGE_LANG_URL", "PAGE_PATHS",
@@ -179,26 +178,21 @@ class PelicanReader(SiteReader):
         statics = [str(p).strip("/") for p in as_list(self.s.get("STATIC_PATHS"))]
         pages = [str(p).strip("/") for p in as_list(self.s.get("PAGE_PATHS"))]
         excludes = [str(p).strip("/") for p in as_list(self.s.get("ARTICLE_EXCLUDES")) + as_list(self.s.get("PAGE_EXCLUDES"))]
-        for dirpath, dirnames, filenames in os.walk(self.content):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith((".", "#", "~")):
-                    continue
-                path = Path(dirpath) / name
-                crel = path.relative_to(self.content).as_posix()
-                rel = path.relative_to(self.root).as_posix()
-                under = lambda folders: any(f == "" or crel == f or crel.startswith(f + "/") for f in folders)
-                if under([s for s in statics if s]) or under([e for e in excludes if e]):
-                    continue
-                suffix = path.suffix.lower()
-                if suffix in (".rst", ".html", ".htm", ".ipynb"):
-                    self.result.skip(self.ref(rel), "import-format-unsupported")
-                    self.result.log.warning(self.ref(rel), "import-format-unsupported", path=rel, suffix=suffix)
-                    continue
-                if suffix not in MARKDOWN_SUFFIXES:
-                    continue
-                kind = "page" if under([p for p in pages if p]) else "post"
-                self._content(rel, crel, path, kind)
+        for path in visible_files(self.content):
+            crel = path.relative_to(self.content).as_posix()
+            rel = path.relative_to(self.root).as_posix()
+            under = lambda folders: any(f == "" or crel == f or crel.startswith(f + "/") for f in folders)
+            if under([s for s in statics if s]) or under([e for e in excludes if e]):
+                continue
+            suffix = path.suffix.lower()
+            if suffix in (".rst", ".html", ".htm", ".ipynb"):
+                self.result.skip(self.ref(rel), "import-format-unsupported")
+                self.result.log.warning(self.ref(rel), "import-format-unsupported", path=rel, suffix=suffix)
+                continue
+            if suffix not in MARKDOWN_SUFFIXES:
+                continue
+            kind = "page" if under([p for p in pages if p]) else "post"
+            self._content(rel, crel, path, kind)
 
     def _content(self, rel: str, crel: str, path: Path, kind: str) -> None:
         if not self.within(rel, path):
@@ -334,10 +328,7 @@ class PelicanReader(SiteReader):
             key = pelican_slug(name) or slugify(name)
             if not key:
                 continue
-            if key not in self.people:
-                self.people[key] = ImportedAuthor(key=key, name=name)
-                self.result.authors.append(self.people[key])
-            keys.append(key)
+            keys.append(self.add_person(ImportedAuthor(key=key, name=name)))
         return unique(keys)
 
     # Bodies ----------------------------------------------------------------------------------

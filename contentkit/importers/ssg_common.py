@@ -9,12 +9,14 @@ writes it.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +28,17 @@ from ..yaml_safe import SAFE_LOADER
 
 _KEY_LINE = re.compile(r"^\s*\"?([A-Za-z_][\w.-]*)\"?\s*[:=]")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+HIDDEN_FILE_PREFIXES = (".", "#", "~")  # dot files, Emacs autosaves, backups: never content
+
+
+def visible_files(folder: Path) -> Iterator[Path]:
+    """Every file under `folder` outside hidden (dot) folders, hidden files left out, in a stable
+    order (sorted per folder) so two imports of one site list the same items in the same order."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(HIDDEN_FILE_PREFIXES):
+                yield Path(dirpath) / name
 
 
 class SourceProblem(Exception):
@@ -419,6 +432,20 @@ class SiteReader:
 
     def ref(self, rel: str, line: int | None = 1) -> str:
         return f"{rel}:{line or 1}"
+
+    # People: `self.people` (key -> ImportedAuthor) is set by each reader from the old site's data.
+    def add_person(self, author) -> str:
+        """Register a person once (the first profile met for a key wins); their key."""
+        if author.key not in self.people:
+            self.people[author.key] = author
+            self.result.authors.append(author)
+        return author.key
+
+    def known_person(self, text: str) -> str | None:
+        """The key of a person already known by that key or, ignoring case, by that name."""
+        if text in self.people:
+            return text
+        return next((k for k, a in self.people.items() if a.name.casefold() == text.casefold()), None)
 
     def add(self, item, ctx: Context) -> None:
         self.result.items.append(item)

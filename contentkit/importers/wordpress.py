@@ -40,7 +40,7 @@ from lxml import etree
 
 from ..errors import ContentError
 from ..slugs import slugify
-from .common import (ImportFailed, ImportedAuthor, ImportedItem, ImportResult, MediaRef, TermURL, decoded_slug,
+from .common import (ImportedAuthor, ImportedItem, ImportResult, MediaRef, TermURL, decoded_slug,
                      safe_name)
 from .html_to_markdown import GALLERY_TOKEN, BodyContext, finish_many, finish_markdown, prepare_markdown, to_text
 
